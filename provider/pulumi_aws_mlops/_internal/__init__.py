@@ -1,0 +1,1 @@
+"""What the resources share: AWS clients, the poll engine, diffing, the base provider, errors."""

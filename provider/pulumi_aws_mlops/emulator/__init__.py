@@ -1,0 +1,26 @@
+"""A local emulator of Amazon Lookout for Equipment and SageMaker inference experiments/recommendations.
+
+In-process (with moto's `mock_aws` for S3, IAM, STS and SageMaker models/endpoints)::
+
+    with mock_mlops() as emulator:
+        ...                          # boto3 clients made here reach the emulator
+        emulator.clock.advance(3600) # an hour of simulated time
+
+As a loopback server: ``python -m pulumi_aws_mlops.emulator --time-scale 60``.
+"""
+
+from .clock import Clock
+from .core import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Call, Emulator
+from .faults import DEFAULT_DURATIONS, Faults
+from .inprocess import mock_mlops
+
+__all__ = [
+    "DEFAULT_ACCOUNT_ID",
+    "DEFAULT_DURATIONS",
+    "DEFAULT_REGION",
+    "Call",
+    "Clock",
+    "Emulator",
+    "Faults",
+    "mock_mlops",
+]

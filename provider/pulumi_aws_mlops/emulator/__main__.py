@@ -1,0 +1,71 @@
+"""`python -m pulumi_aws_mlops.emulator`: serve the emulated services and moto's S3/IAM/STS on loopback.
+
+The first line on stdout, printed once the port accepts connections, is
+`AWS_ENDPOINT_URL=http://127.0.0.1:<port>`; SIGINT or SIGTERM stops the server cleanly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from typing import Any
+
+from .clock import Clock
+from .core import Emulator
+from .faults import DEFAULT_DURATIONS, Faults
+from .server import EmulatorServer
+
+
+def _duration(text: str) -> tuple[str, float]:
+    name, _, seconds = text.partition("=")
+    if name not in DEFAULT_DURATIONS or not seconds:
+        raise argparse.ArgumentTypeError(f"expected NAME=SECONDS with NAME one of {sorted(DEFAULT_DURATIONS)}")
+    return name, float(seconds)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m pulumi_aws_mlops.emulator", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port to listen on (default: any free port)")
+    parser.add_argument("--time-scale", type=float, default=1.0,
+                        help="simulated seconds per real second (default 1; 3600 makes an hour pass in a second)")
+    parser.add_argument("--throttle-rate", type=float, default=0.0, help="fraction of calls answered ThrottlingException")
+    parser.add_argument("--server-error-rate", type=float, default=0.0, help="fraction of calls answered HTTP 500")
+    parser.add_argument("--duration", type=_duration, action="append", default=[], metavar="NAME=SECONDS",
+                        help="simulated duration of a transition, e.g. training=1800 (repeatable)")
+    parser.add_argument("--fail-next", action="append", default=[], metavar="KIND",
+                        help="make the next run of KIND fail: ingestion, training, experiment, recommendations")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the fault injector")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    faults = Faults(throttle_rate=args.throttle_rate, server_error_rate=args.server_error_rate, seed=args.seed)
+    faults.update({"durations": dict(args.duration)})
+    for kind in args.fail_next:
+        faults.fail_next(kind)
+    emulator = Emulator(clock=Clock(time_scale=args.time_scale), faults=faults)
+    try:
+        server = EmulatorServer(emulator, host=args.host, port=args.port)
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    def stop(*_: Any) -> None:
+        threading.Thread(target=server.stop, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"AWS_ENDPOINT_URL={server.endpoint_url}", flush=True)
+    print(json.dumps({"time_scale": args.time_scale, "faults": faults.snapshot()}), file=sys.stderr, flush=True)
+    server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

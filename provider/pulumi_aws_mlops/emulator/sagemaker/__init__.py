@@ -1,0 +1,13 @@
+"""SageMaker inference experiments and inference recommendations jobs, emulated beside moto's SageMaker."""
+
+from ..core import Service
+from .models import EMULATED_OPERATIONS, SageMakerInferenceBackend
+from .responses import SageMakerInferenceResponse
+
+SERVICE = Service(
+    name="sagemaker",
+    target_prefix="SageMaker",
+    backend_factory=SageMakerInferenceBackend,
+    responses_factory=SageMakerInferenceResponse,
+    handles=EMULATED_OPERATIONS.__contains__,
+)

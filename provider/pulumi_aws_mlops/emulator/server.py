@@ -1,0 +1,140 @@
+"""Server mode: the emulated services plus moto's S3, IAM, STS and SageMaker behind one loopback endpoint.
+
+Requests whose `X-Amz-Target` the emulator answers go to `Emulator.handle_http`; everything else
+goes to moto's own server application. `/_emulator/...` is the control API (clock, faults, call
+log, reset) that tests and the demo use from other processes.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import threading
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wrappers import Request, Response
+
+from .core import Emulator
+
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+
+
+def require_loopback(host: str) -> None:
+    """The emulator has no authentication: it must never listen beyond this machine."""
+    if host == "localhost":
+        return
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        raise ValueError(f"refusing to bind {host!r}: the emulator listens on loopback only") from None
+    if not address.is_loopback:
+        raise ValueError(f"refusing to bind {host!r}: the emulator listens on loopback only")
+
+
+class EmulatorApp:
+    def __init__(self, emulator: Emulator) -> None:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        self.emulator = emulator
+        self._moto = DomainDispatcherApplication(create_backend_app)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        if request.path.startswith("/_emulator/"):
+            return self._control(request)(environ, start_response)
+        if request.headers.get("X-Amz-Target"):
+            body = request.get_data()
+            answer = self.emulator.handle_http(request.headers, body)
+            if answer is not None:
+                status, headers, payload = answer
+                return Response(payload, status=status, headers=headers)(environ, start_response)
+            # moto's app reads the body again from the stream.
+            environ["wsgi.input"] = _replay(body)
+        return self._moto(environ, start_response)
+
+    def _control(self, request: Request) -> Response:
+        emulator = self.emulator
+        try:
+            document = request.get_json(silent=True) or {}
+            action = request.path.removeprefix("/_emulator/")
+            if action == "state":
+                result: Any = self._state()
+            elif action == "clock" and request.method == "POST":
+                if "time_scale" in document:
+                    emulator.clock.time_scale = float(document["time_scale"])
+                if "advance" in document:
+                    emulator.clock.advance(float(document["advance"]))
+                result = self._state()
+            elif action == "faults" and request.method == "POST":
+                emulator.faults.update(document)
+                result = self._state()
+            elif action == "calls":
+                result = [
+                    {"at": c.at.isoformat(), "service": c.service, "operation": c.operation,
+                     "params": c.params, "account": c.account, "region": c.region, "error": c.error}
+                    for c in list(emulator.calls)
+                ]
+            elif action == "reset" and request.method == "POST":
+                from moto.moto_api._internal.models import moto_api_backend
+
+                emulator.reset()
+                moto_api_backend.reset()
+                result = self._state()
+            else:
+                return Response(json.dumps({"message": f"unknown control call {request.method} {request.path}"}),
+                                status=404, content_type="application/json")
+        except ValueError as exc:
+            return Response(json.dumps({"message": str(exc)}), status=400, content_type="application/json")
+        return Response(json.dumps(result, default=str), content_type="application/json")
+
+    def _state(self) -> dict[str, Any]:
+        clock = self.emulator.clock
+        return {"now": clock.now().isoformat(), "time_scale": clock.time_scale,
+                "faults": self.emulator.faults.snapshot()}
+
+
+def _replay(body: bytes) -> Any:
+    import io
+
+    return io.BytesIO(body)
+
+
+class EmulatorServer:
+    """The emulator on a loopback port, served from a background thread.
+
+    >>> with EmulatorServer(Emulator()) as server:
+    ...     os.environ["AWS_ENDPOINT_URL"] = server.endpoint_url
+    """
+
+    def __init__(self, emulator: Emulator | None = None, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        require_loopback(host)
+        self.emulator = emulator or Emulator()
+        self._server: BaseWSGIServer = make_server(host, port, EmulatorApp(self.emulator), threaded=True)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        host = f"[{host}]" if ":" in str(host) else host
+        return f"http://{host}:{port}"
+
+    def start(self) -> EmulatorServer:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="mlops-emulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
