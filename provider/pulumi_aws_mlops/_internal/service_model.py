@@ -83,5 +83,8 @@ def shape_constraints(service: str, shape_name: str) -> Constraints:
 
 @cache
 def member_constraints(service: str, structure: str, member: str) -> Constraints:
-    """Constraints of one member of a structure, e.g. ``("lookoutequipment", "CreateDatasetRequest", "DatasetName")``."""
+    """Constraints of one member of a structure.
+
+    e.g. ``member_constraints("lookoutequipment", "CreateDatasetRequest", "DatasetName")``
+    """
     return constraints_of(service_model(service).shape_for(structure).members[member])

@@ -1,0 +1,178 @@
+"""What every resource provider shares: configure, check, diff, read, and the rules they follow.
+
+A provider object is pickled into the Pulumi state by the program and unpickled in the provider
+host. It keeps only `AwsSettings` (set in `configure`, in the host); clients come from `clients`.
+Subclasses say which service and input model they use, which inputs force replacement, and
+implement `observe` (describe calls → outputs) plus create/update/delete.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache
+from typing import Annotated, Any, ClassVar
+
+from deepdiff import DeepDiff
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+)
+from pydantic import BaseModel, TypeAdapter
+
+from . import clients
+from .inputs import UNKNOWN, contains_unknown, failures
+from .naming import NAME_SEED_KEY, auto_name, logical_name_of
+from .reporting import warning
+from .timeouts import Timeouts
+
+PROVIDER_KEY = "__provider"
+PRIVATE_KEYS = frozenset({PROVIDER_KEY, NAME_SEED_KEY})
+
+
+class BaseProvider(ResourceProvider):
+    # The serialized provider holds no secret (see clients.py), so it need not be encrypted.
+    serialize_as_secret_always = False
+
+    service: ClassVar[str]
+    kind: ClassVar[str]
+    args_model: ClassVar[type[BaseModel]]
+    name_field: ClassVar[str]
+    name_max_length: ClassVar[int] = 200
+    name_invalid_chars: ClassVar[str] = r"[^0-9A-Za-z_-]"
+    replace_keys: ClassVar[frozenset[str]] = frozenset()
+    delete_before_replace: ClassVar[bool] = False
+    default_timeouts: ClassVar[Mapping[str, float]] = {"create": 3600.0, "update": 3600.0, "delete": 3600.0}
+
+    def __init__(self) -> None:
+        # Deliberately empty: anything stored here would be pickled into the state.
+        pass
+
+    # -- host plumbing ---------------------------------------------------------------------------
+    def configure(self, req: ConfigureRequest) -> None:
+        self._settings = clients.AwsSettings.from_stack_config(req.config)
+
+    @property
+    def settings(self) -> clients.AwsSettings:
+        return getattr(self, "_settings", None) or clients.AwsSettings()
+
+    def client(self, service: str | None = None) -> Any:
+        return clients.client(service or self.service, self.settings)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Settings belong to the host process that configured them, never to the pickled provider.
+        return {}
+
+    # -- preview: check and diff ------------------------------------------------------------------
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        # Output keys are registered as None inputs so Pulumi keeps them: None means "not set".
+        inputs = {key: value for key, value in news.items() if key != PROVIDER_KEY and value is not None}
+        if not inputs.get(self.name_field):
+            inputs[self.name_field] = self._auto_name(inputs)
+        problems = failures(self.args_model, public(inputs))
+        if inputs[self.name_field] is None:
+            problems.append((self.name_field, "is required when the provider is used outside a Resource class"))
+            inputs.pop(self.name_field)
+        return CheckResult(
+            inputs,
+            [CheckFailure(path.split(".")[0].split("[")[0], f"{path}: {reason}") for path, reason in problems],
+        )
+
+    def _auto_name(self, inputs: Mapping[str, Any]) -> str | None:
+        seed = inputs.get(NAME_SEED_KEY)
+        if not seed:
+            return None
+        replace_inputs = {k: v for k, v in inputs.items() if k in self.replace_keys and k != self.name_field}
+        if contains_unknown(replace_inputs):
+            return UNKNOWN
+        logical = re.sub(self.name_invalid_chars, "-", logical_name_of(seed)).strip("-") or self.service
+        return auto_name(seed, logical, self.normalize(replace_inputs), self.name_max_length)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = self.changed_keys(olds, news)
+        replaces = sorted(changed & self.replace_keys)
+        return DiffResult(
+            changes=bool(changed),
+            replaces=replaces,
+            stables=sorted(set(self.args_model.model_fields) - changed),
+            delete_before_replace=self.delete_before_replace,
+        )
+
+    def changed_keys(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> set[str]:
+        """Inputs whose normalized values differ; an input not known yet counts as changed."""
+        fields = set(self.args_model.model_fields)
+        new_inputs = {k: v for k, v in news.items() if k in fields}
+        old_inputs = {k: v for k, v in olds.items() if k in fields}
+        unknown = {k for k, v in new_inputs.items() if contains_unknown(v)}
+        known_new = self.normalize({k: v for k, v in new_inputs.items() if k not in unknown})
+        known_old = self.normalize({k: v for k, v in old_inputs.items() if k not in unknown})
+        delta = DeepDiff(known_old, known_new, ignore_numeric_type_changes=True)
+        return unknown | {str(key) for key in delta.affected_root_keys}
+
+    def normalize(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """Each input in canonical JSON form (defaults, JSON documents parsed, numbers coerced), None dropped."""
+        normalized = {}
+        for key, value in inputs.items():
+            if value is None:
+                continue
+            adapter = _field_adapter(self.args_model, key)
+            try:
+                normalized[key] = adapter.dump_python(adapter.validate_python(value), mode="json", exclude_none=True,
+                                                      by_alias=False)
+            except ValueError:
+                normalized[key] = value
+        return normalized
+
+    # -- shared helpers ---------------------------------------------------------------------------
+    def parse(self, props: Mapping[str, Any]) -> Any:
+        """The validated input model of a resource's inputs or outputs."""
+        fields = self.args_model.model_fields
+        return self.args_model.model_validate({k: v for k, v in props.items() if k in fields})
+
+    def timeout(self, props: Mapping[str, Any], operation: str) -> float:
+        timeouts = Timeouts.model_validate(props.get("timeouts") or {})
+        return timeouts.seconds(operation, self.default_timeouts[operation])
+
+    def subject(self, name: str) -> str:
+        return f"{self.kind} '{name}'"
+
+    def carried_inputs(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """Inputs AWS does not store (deadlines, desired states, the name seed): kept from the last known state."""
+        local = set(self.args_model.model_fields) - set(self.observable_inputs()) | {NAME_SEED_KEY}
+        return {key: props[key] for key in local if props.get(key) is not None}
+
+    def observable_inputs(self) -> frozenset[str]:
+        """Inputs that `observe` reads back from AWS; the rest are carried over from the state."""
+        return frozenset(self.args_model.model_fields)
+
+    # -- read ---------------------------------------------------------------------------------------
+    def observe(self, name: str, props: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Describe the resource: its outputs (every observable input plus what the service reports), or None."""
+        raise NotImplementedError(f"{type(self).__name__} must implement observe")
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        outputs = self.observe(id_, props)
+        if outputs is None:
+            warning(f"{self.subject(id_)} no longer exists (deleted outside Pulumi); removing it from the stack")
+            return ReadResult(None, {})
+        outputs.update(self.carried_inputs(props))
+        inputs = {k: v for k, v in outputs.items() if k in self.args_model.model_fields or k == NAME_SEED_KEY}
+        return ReadResult(id_, outputs, inputs)
+
+
+def public(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in inputs.items() if key not in PRIVATE_KEYS}
+
+
+@cache
+def _field_adapter(model: type[BaseModel], key: str) -> TypeAdapter[Any]:
+    field = model.model_fields.get(key)
+    if field is None:
+        return TypeAdapter(Any)
+    # Keep the field's validators (JSON-document parsing, AWS constraints) so normalization matches validation.
+    annotation: Any = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+    return TypeAdapter(annotation)

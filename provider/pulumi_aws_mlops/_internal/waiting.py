@@ -1,0 +1,233 @@
+"""The poll engine behind every long wait: waiters as data, a schedule that fits the operation, deadlines.
+
+Waiters are written in botocore's own waiter format (version 2: an operation and acceptors
+`{matcher, argument, expected, state}`) and parsed by botocore's `WaiterModel`, so the first
+matching acceptor decides success, failure or retry exactly as botocore's waiters do. What botocore's
+fixed `delay`/`maxAttempts` cannot give, this module adds:
+
+- a schedule fitted to how long the operation usually takes (`typical_seconds`): sparse polling
+  while completion is unlikely, then polling every `lag` seconds, so a one-hour training costs
+  about 60 describe calls and is noticed within 30 s of finishing;
+- a deadline (from the resource's `timeouts` input) instead of an attempt count;
+- progress lines in the Pulumi log (status, elapsed time, percent where the service reports it);
+- a clock and sleep that tests replace, so an hour of training passes in milliseconds.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import jmespath
+from botocore import xform_name
+from botocore.exceptions import ClientError
+from botocore.waiter import SingleWaiterConfig, WaiterModel
+
+from .errors import ResourceFailedError, WaitTimeoutError
+from .reporting import progress
+from .timeouts import format_duration
+
+# Errors that outlived botocore's own retries are still transient for a wait that has time left.
+TRANSIENT_ERROR_CODES = frozenset(
+    {"ThrottlingException", "Throttling", "ThrottledException", "TooManyRequestsException",
+     "InternalServerException", "InternalFailure", "ServiceUnavailable", "RequestLimitExceeded"}
+)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When to poll an operation that usually takes `typical_seconds`.
+
+    Until `settle_fraction` of the typical duration has passed, delays grow geometrically from
+    `first_delay` up to a sixth of the typical duration; after that the delay is `lag`, the longest
+    time a finished operation may go unnoticed (a tenth of the typical duration, between 1 and 30 s).
+    """
+
+    typical_seconds: float
+    first_delay: float = 5.0
+    growth: float = 2.0
+    settle_fraction: float = 0.85
+    max_lag: float = 30.0
+
+    @property
+    def lag(self) -> float:
+        return min(self.max_lag, max(1.0, 0.1 * self.typical_seconds))
+
+    def next_delay(self, elapsed: float, previous: float | None, rng: random.Random) -> float:
+        settle_at = self.settle_fraction * self.typical_seconds
+        if elapsed >= settle_at:
+            # Jitter only shortens the delay here, so the lag bound holds.
+            return self.lag * rng.uniform(0.9, 1.0)
+        sparse_cap = max(self.lag, self.typical_seconds / 6)
+        delay = min(self.first_delay, self.lag) if previous is None else min(previous * self.growth, sparse_cap)
+        delay *= rng.uniform(0.9, 1.1)
+        # Do not overshoot the point from which completion becomes likely.
+        return max(min(delay, settle_at - elapsed), min(self.lag, settle_at - elapsed), 0.5)
+
+
+@dataclass(frozen=True)
+class Waiter:
+    """One waiter: botocore's acceptors plus what the poll engine needs to report and schedule."""
+
+    name: str
+    config: SingleWaiterConfig
+    description: str
+    status_path: str
+    typical_seconds: float
+    reason_paths: tuple[str, ...] = ()
+    percent: Callable[[Mapping[str, Any]], float | None] | None = None
+
+    @property
+    def operation(self) -> str:
+        return str(self.config.operation)
+
+
+def load_waiters(
+    definitions: dict[str, dict[str, Any]],
+    percent: Mapping[str, Callable[[Mapping[str, Any]], float | None]] | None = None,
+) -> dict[str, Waiter]:
+    """Parse waiters written in botocore's format with our extra keys `description`, `typicalSeconds`, `reasonPaths`."""
+    model = WaiterModel({"version": 2, "waiters": definitions})
+    waiters = {}
+    for name, definition in definitions.items():
+        config = model.get_waiter(name)
+        status_paths = [a.argument for a in config.acceptors if a.matcher == "path"]
+        waiters[name] = Waiter(
+            name=name,
+            config=config,
+            description=definition["description"],
+            status_path=status_paths[0] if status_paths else "",
+            typical_seconds=float(definition["typicalSeconds"]),
+            reason_paths=tuple(definition.get("reasonPaths", ())),
+            percent=(percent or {}).get(name),
+        )
+    return waiters
+
+
+# -- time, replaceable by tests ---------------------------------------------------------------------
+@dataclass
+class TimeSource:
+    now: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    rng: random.Random = field(default_factory=random.Random)
+
+
+_time = TimeSource()
+
+
+@contextmanager
+def time_source(now: Callable[[], float], sleep: Callable[[float], None], seed: int = 0) -> Iterator[None]:
+    """Run waits on another clock, e.g. the emulator's virtual one: `time_source(clock.elapsed, clock.advance)`."""
+    global _time
+    saved = _time
+    _time = TimeSource(now=now, sleep=sleep, rng=random.Random(seed))
+    try:
+        yield
+    finally:
+        _time = saved
+
+
+def current_time() -> TimeSource:
+    return _time
+
+
+# -- the wait --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WaitResult:
+    response: dict[str, Any]
+    found: bool
+    polls: int
+    elapsed: float
+
+
+def wait(
+    client: Any,
+    waiter: Waiter,
+    params: Mapping[str, Any],
+    *,
+    timeout: float,
+    subject: str,
+    schedule: Schedule | None = None,
+) -> WaitResult:
+    """Poll `waiter.operation` with `params` until an acceptor says success or failure, or `timeout` passes.
+
+    `subject` names the resource in messages, e.g. "Lookout for Equipment model 'pump-model'".
+    Raises ResourceFailedError (with the service's reason) or WaitTimeoutError.
+    """
+    clock = _time
+    schedule = schedule or Schedule(waiter.typical_seconds)
+    started = clock.now()
+    operation = getattr(client, _snake(waiter.operation))
+    polls = 0
+    delay: float | None = None
+    last_status: str | None = None
+    next_report = 0.0
+    report_every = max(30.0, waiter.typical_seconds / 10)
+    while True:
+        response = _call(operation, params)
+        polls += 1
+        elapsed = clock.now() - started
+        state = _match(waiter, response)
+        status = _status(waiter, response)
+        if state == "success":
+            if polls > 1 or status != last_status:
+                progress(f"{subject}: {waiter.description} done ({status or 'ok'}) after {format_duration(elapsed)}")
+            return WaitResult(response, "Error" not in response, polls, elapsed)
+        if state == "failure":
+            raise ResourceFailedError(f"{subject}: {waiter.description} failed ({status}): {_reason(waiter, response)}")
+        if status != last_status or elapsed >= next_report:
+            percent = waiter.percent(response) if waiter.percent and "Error" not in response else None
+            shown = f", {percent:.0f}%" if percent is not None else ""
+            error = response.get("Error", {}).get("Code")
+            state_text = f"retrying after {error}" if error else (status or "pending")
+            progress(f"{subject}: {waiter.description}: {state_text}, {format_duration(elapsed)} elapsed{shown}")
+            last_status = status
+            next_report = elapsed + report_every
+        if elapsed >= timeout:
+            raise WaitTimeoutError(
+                f"{subject}: timed out after {format_duration(elapsed)} waiting for {waiter.description}; "
+                f"still {status or 'pending'}. The resource is left as it is and the next `pulumi up` resumes "
+                f"the wait; to wait longer, raise the resource's `timeouts` input "
+                f"(e.g. timeouts={{'create': '{format_duration(timeout * 2)}'}}).",
+                last_state=status,
+                elapsed=elapsed,
+            )
+        delay = schedule.next_delay(elapsed, delay, clock.rng)
+        clock.sleep(min(delay, timeout - elapsed))
+
+
+def _call(operation: Callable[..., dict[str, Any]], params: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        return operation(**params)
+    except ClientError as exc:
+        return dict(exc.response)
+
+
+def _match(waiter: Waiter, response: dict[str, Any]) -> str:
+    for acceptor in waiter.config.acceptors:
+        if acceptor.matcher_func(response):
+            return str(acceptor.state)
+    error = response.get("Error")
+    if error and error.get("Code") not in TRANSIENT_ERROR_CODES:
+        raise ClientError(response, waiter.operation)  # type: ignore[arg-type]
+    return "retry"
+
+
+def _status(waiter: Waiter, response: dict[str, Any]) -> str | None:
+    if "Error" in response:
+        return None
+    value = jmespath.search(waiter.status_path, response) if waiter.status_path else None
+    return str(value) if value is not None else None
+
+
+def _reason(waiter: Waiter, response: dict[str, Any]) -> str:
+    reasons = [str(jmespath.search(path, response)) for path in waiter.reason_paths if jmespath.search(path, response)]
+    return "; ".join(reasons) or "the service gave no reason"
+
+
+def _snake(operation: str) -> str:
+    return str(xform_name(operation))

@@ -1,0 +1,242 @@
+"""Lookout for Equipment dataset: CreateDataset, then an ingestion job from S3 and the wait for it.
+
+Replaced when the name, schema or KMS key changes (the API cannot change them); tags are updated in
+place, and a change of the ingestion inputs starts a new ingestion job in place.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from botocore.exceptions import ClientError
+from pulumi.dynamic import CreateResult, UpdateResult
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from .._internal.aws_values import error_code, is_not_found, iso, snake_keys
+from .._internal.errors import MlopsError, ResourceFailedError
+from .._internal.reporting import progress
+from .._internal.resource import resource_props
+from .._internal.timeouts import Timeouts
+from ._base import LookoutEquipmentProvider
+from .shapes import DatasetName, IngestionInputConfiguration, KmsKeyId, RoleArn, SchemaInput, Tags
+
+
+class DatasetInputs(BaseModel):
+    """The validated inputs of a Dataset (what `pulumi preview` checks)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dataset_name: DatasetName
+    dataset_schema: SchemaInput | None = None
+    server_side_kms_key_id: KmsKeyId | None = None
+    tags: Tags | None = None
+    ingestion_input_configuration: IngestionInputConfiguration | None = None
+    role_arn: RoleArn | None = None
+    timeouts: Timeouts | None = None
+
+    @model_validator(mode="after")
+    def _ingestion_needs_role_and_schema(self) -> DatasetInputs:
+        if self.ingestion_input_configuration is not None:
+            if self.role_arn is None:
+                raise ValueError("role_arn is required with ingestion_input_configuration (the role reads S3)")
+            if self.dataset_schema is None:
+                raise ValueError("dataset_schema is required to ingest data: ingestion checks files against it")
+        return self
+
+
+COMPUTED_OUTPUTS = (
+    "arn", "status", "created_at", "last_updated_at", "data_start_time", "data_end_time",
+    "ingestion_job_id", "ingestion_status", "ingestion_failed_reason", "ingested_files_summary",
+    "data_quality_summary", "kms_key_arn",
+)
+INGESTION_INPUTS = frozenset({"ingestion_input_configuration", "role_arn"})
+
+
+class DatasetProvider(LookoutEquipmentProvider):
+    kind = "Lookout for Equipment dataset"
+    args_model = DatasetInputs
+    name_field = "dataset_name"
+    replace_keys = frozenset({"dataset_name", "dataset_schema", "server_side_kms_key_id"})
+    describe_operation = "DescribeDataset"
+    arn_key = "DatasetArn"
+    default_timeouts = {"create": 2 * 3600.0, "update": 2 * 3600.0, "delete": 1800.0}
+
+    def observable_inputs(self) -> frozenset[str]:
+        # The service reports a KMS key as an ARN whatever form was given, so the given form is kept.
+        return frozenset({"dataset_name", "dataset_schema", "tags", "ingestion_input_configuration", "role_arn"})
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        args: DatasetInputs = self.parse(props)
+        name = args.dataset_name
+        request: dict[str, Any] = {"DatasetName": name}
+        if args.dataset_schema is not None:
+            request["DatasetSchema"] = {"InlineDataSchema": args.dataset_schema.inline()}
+        if args.server_side_kms_key_id:
+            request["ServerSideKmsKeyId"] = args.server_side_kms_key_id
+        _, adopted = self.create_or_adopt("CreateDataset", request, props)
+        if args.ingestion_input_configuration is not None:
+            try:
+                self.ingest(args, timeout=self.timeout(props, "create"))
+            except ResourceFailedError:
+                if not adopted:
+                    # A failed create leaves nothing behind: the next `up` starts clean.
+                    self.client().delete_dataset(DatasetName=name)
+                raise
+        return CreateResult(name, self.outputs(name, props))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        args: DatasetInputs = self.parse(news)
+        changed = self.changed_keys(olds, news)
+        if "tags" in changed:
+            self.sync_tags(olds["arn"], olds.get("tags"), args.tags)
+        if changed & INGESTION_INPUTS and args.ingestion_input_configuration is not None:
+            self.ingest(args, timeout=self.timeout(news, "update"))
+        return UpdateResult(self.outputs(id_, news))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        client = self.client()
+        for _attempt in range(2):
+            try:
+                client.delete_dataset(DatasetName=id_)
+                return
+            except ClientError as exc:
+                if is_not_found(exc):
+                    return
+                if error_code(exc) != "ConflictException":
+                    raise
+                running = self._latest_job(id_)
+                if not running or running["Status"] != "IN_PROGRESS":
+                    raise MlopsError(
+                        f"deleting {self.subject(id_)}: {exc.response['Error'].get('Message')}. Delete the models "
+                        f"that use it first, or keep it with the `retain_on_delete` resource option"
+                    ) from exc
+                progress(f"{self.subject(id_)}: waiting for ingestion job {running['JobId']} before deleting")
+                self.wait_for("IngestionCompleted", {"JobId": running["JobId"]}, name=id_,
+                              timeout=self.timeout(props, "delete"))
+
+    # -- ingestion -----------------------------------------------------------------------------------
+    def ingest(self, args: DatasetInputs, *, timeout: float) -> None:
+        """Start an ingestion job (or resume the one an interrupted run started) and wait for it."""
+        assert args.ingestion_input_configuration is not None and args.role_arn is not None
+        name = args.dataset_name
+        configuration = args.ingestion_input_configuration.request()
+        latest = self._latest_job(name)
+        if latest and latest["Status"] in ("IN_PROGRESS", "SUCCESS") and self._same_job(latest, configuration, args):
+            job_id = latest["JobId"]
+            progress(f"{self.subject(name)}: resuming ingestion job {job_id} started by an earlier run")
+        else:
+            if latest and latest["Status"] == "IN_PROGRESS":
+                progress(f"{self.subject(name)}: waiting for ingestion job {latest['JobId']} before starting a new one")
+                self._wait_ingestion(name, latest["JobId"], timeout)
+            job_id = self.client().start_data_ingestion_job(
+                DatasetName=name, IngestionInputConfiguration=configuration, RoleArn=args.role_arn
+            )["JobId"]
+            progress(f"{self.subject(name)}: started ingestion job {job_id}")
+        self._wait_ingestion(name, job_id, timeout)
+
+    def _wait_ingestion(self, name: str, job_id: str, timeout: float) -> None:
+        try:
+            self.wait_for("IngestionCompleted", {"JobId": job_id}, name=name, timeout=timeout)
+        except ResourceFailedError as exc:
+            job = self.client().describe_data_ingestion_job(JobId=job_id)
+            quality = {k: v for k, v in snake_keys(job.get("DataQualitySummary") or {}).items() if _nonzero(v)}
+            details = f"; data quality: {json.dumps(quality)}" if quality else ""
+            raise ResourceFailedError(
+                f"{exc}{details}. Fix the data or the ingestion inputs and run `pulumi up` again"
+            ) from None
+
+    def _latest_job(self, name: str) -> dict[str, Any] | None:
+        jobs = self.client().list_data_ingestion_jobs(DatasetName=name).get("DataIngestionJobSummaries", [])
+        if not jobs:
+            return None
+        detailed = [self.client().describe_data_ingestion_job(JobId=job["JobId"]) for job in jobs]
+        return max(detailed, key=lambda job: job["CreatedAt"])
+
+    @staticmethod
+    def _same_job(job: Mapping[str, Any], configuration: Mapping[str, Any], args: DatasetInputs) -> bool:
+        sent = configuration["S3InputConfiguration"]
+        seen = job.get("IngestionInputConfiguration", {}).get("S3InputConfiguration", {})
+        return job.get("RoleArn") == args.role_arn and all(seen.get(k) == v for k, v in sent.items())
+
+    # -- read ---------------------------------------------------------------------------------------
+    def observe(self, name: str, props: Mapping[str, Any]) -> dict[str, Any] | None:
+        found = self.find(name)
+        if found is None:
+            return None
+        latest = self._latest_job(name) if found.get("IngestionInputConfiguration") else None
+        return {
+            "dataset_name": found["DatasetName"],
+            "dataset_schema": json.loads(found["Schema"]) if found.get("Schema") else None,
+            "tags": self.observed_tags(found["DatasetArn"]) or None,
+            "ingestion_input_configuration": snake_keys(found.get("IngestionInputConfiguration")),
+            "role_arn": found.get("RoleArn"),
+            "arn": found["DatasetArn"],
+            "status": found["Status"],
+            "created_at": iso(found.get("CreatedAt")),
+            "last_updated_at": iso(found.get("LastUpdatedAt")),
+            "data_start_time": iso(found.get("DataStartTime")),
+            "data_end_time": iso(found.get("DataEndTime")),
+            "ingestion_job_id": latest["JobId"] if latest else None,
+            "ingestion_status": latest["Status"] if latest else None,
+            "ingestion_failed_reason": latest.get("FailedReason") if latest else None,
+            "ingested_files_summary": snake_keys(found.get("IngestedFilesSummary")),
+            "data_quality_summary": snake_keys(found.get("DataQualitySummary")),
+            "kms_key_arn": found.get("ServerSideKmsKeyId"),
+        }
+
+
+def _nonzero(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return any(_nonzero(v) for v in value.values())
+    return bool(value)
+
+
+@dataclass
+class DatasetArgs:
+    """Inputs of a Dataset; nested shapes are dicts with snake_case keys (see the README reference)."""
+
+    dataset_name: pulumi.Input[str] | None = None
+    dataset_schema: pulumi.Input[Mapping[str, Any] | str] | None = None
+    server_side_kms_key_id: pulumi.Input[str] | None = None
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    ingestion_input_configuration: pulumi.Input[Mapping[str, Any]] | None = None
+    role_arn: pulumi.Input[str] | None = None
+    timeouts: pulumi.Input[Mapping[str, str]] | None = None
+
+
+class Dataset(pulumi.dynamic.Resource, module="lookoutequipment", name="Dataset"):
+    """A Lookout for Equipment dataset with its schema, and the ingestion of its data from S3."""
+
+    dataset_name: pulumi.Output[str]
+    dataset_schema: pulumi.Output[dict[str, Any] | None]
+    server_side_kms_key_id: pulumi.Output[str | None]
+    tags: pulumi.Output[dict[str, str] | None]
+    ingestion_input_configuration: pulumi.Output[dict[str, Any] | None]
+    role_arn: pulumi.Output[str | None]
+    timeouts: pulumi.Output[dict[str, str] | None]
+    arn: pulumi.Output[str]
+    status: pulumi.Output[str]
+    created_at: pulumi.Output[str]
+    last_updated_at: pulumi.Output[str]
+    data_start_time: pulumi.Output[str | None]
+    data_end_time: pulumi.Output[str | None]
+    ingestion_job_id: pulumi.Output[str | None]
+    ingestion_status: pulumi.Output[str | None]
+    ingestion_failed_reason: pulumi.Output[str | None]
+    ingested_files_summary: pulumi.Output[dict[str, Any] | None]
+    data_quality_summary: pulumi.Output[dict[str, Any] | None]
+    kms_key_arn: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: DatasetArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        outputs = (*DatasetInputs.model_fields, *COMPUTED_OUTPUTS)
+        super().__init__(DatasetProvider(), resource_name, resource_props(resource_name, args, kwargs, outputs), opts)

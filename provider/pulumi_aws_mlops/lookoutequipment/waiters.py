@@ -1,0 +1,52 @@
+"""Lookout for Equipment waiters, as data in botocore's waiter format (the service ships none).
+
+`typicalSeconds` fits the poll schedule to the operation (see `_internal/waiting.py`); the waiter
+lint test checks every operation, argument and expected value against the service model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._internal.waiting import load_waiters
+
+
+def _path(expected: str, state: str) -> dict[str, Any]:
+    return {"matcher": "path", "argument": "Status", "expected": expected, "state": state}
+
+
+def _missing(state: str) -> dict[str, Any]:
+    return {"matcher": "error", "expected": "ResourceNotFoundException", "state": state}
+
+
+DEFINITIONS: dict[str, dict[str, Any]] = {
+    "IngestionCompleted": {
+        "operation": "DescribeDataIngestionJob", "delay": 0, "maxAttempts": 0,
+        "description": "data ingestion", "typicalSeconds": 600, "reasonPaths": ["FailedReason"],
+        "acceptors": [_path("SUCCESS", "success"), _path("FAILED", "failure"), _path("IN_PROGRESS", "retry")],
+    },
+    "ModelTrained": {
+        "operation": "DescribeModel", "delay": 0, "maxAttempts": 0,
+        "description": "training", "typicalSeconds": 2700, "reasonPaths": ["FailedReason"],
+        "acceptors": [_path("SUCCESS", "success"), _path("FAILED", "failure"), _path("IN_PROGRESS", "retry")],
+    },
+    "SchedulerRunning": {
+        "operation": "DescribeInferenceScheduler", "delay": 0, "maxAttempts": 0,
+        "description": "start", "typicalSeconds": 30,
+        "acceptors": [_path("RUNNING", "success"), _path("PENDING", "retry"), _path("STOPPED", "failure"),
+                      _path("STOPPING", "failure")],
+    },
+    "SchedulerStopped": {
+        "operation": "DescribeInferenceScheduler", "delay": 0, "maxAttempts": 0,
+        "description": "stop", "typicalSeconds": 30,
+        "acceptors": [_path("STOPPED", "success"), _path("STOPPING", "retry"), _path("RUNNING", "retry"),
+                      _path("PENDING", "retry")],
+    },
+    "SchedulerDeleted": {
+        "operation": "DescribeInferenceScheduler", "delay": 0, "maxAttempts": 0,
+        "description": "deletion", "typicalSeconds": 10,
+        "acceptors": [_missing("success"), _path("STOPPED", "retry"), _path("STOPPING", "retry")],
+    },
+}
+
+WAITERS = load_waiters(DEFINITIONS)
