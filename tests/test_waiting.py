@@ -1,0 +1,118 @@
+"""The poll engine: schedule, deadlines, failures, transient errors, progress lines."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from pulumi_aws_mlops._internal import waiting
+from pulumi_aws_mlops._internal.errors import ResourceFailedError, WaitTimeoutError
+from pulumi_aws_mlops._internal.waiting import Schedule, load_waiters
+from pulumi_aws_mlops.emulator import Clock
+
+WAITERS = load_waiters({
+    "Done": {
+        "operation": "DescribeThing", "delay": 0, "maxAttempts": 0, "description": "work",
+        "typicalSeconds": 3600, "reasonPaths": ["FailedReason"],
+        "acceptors": [
+            {"matcher": "path", "argument": "Status", "expected": "SUCCESS", "state": "success"},
+            {"matcher": "path", "argument": "Status", "expected": "FAILED", "state": "failure"},
+            {"matcher": "path", "argument": "Status", "expected": "IN_PROGRESS", "state": "retry"},
+            {"matcher": "error", "expected": "ResourceNotFoundException", "state": "failure"},
+        ],
+    },
+})
+
+
+class FakeService:
+    """A describe call whose status turns to `final` at `finishes_at` on the virtual clock."""
+
+    def __init__(self, clock: Clock, finishes_at: float, final: str = "SUCCESS", errors: list[str] | None = None):
+        self.clock, self.finishes_at, self.final = clock, finishes_at, final
+        self.calls: list[float] = []
+        self.errors = list(errors or [])
+
+    def describe_thing(self, **_: Any) -> dict[str, Any]:
+        self.calls.append(self.clock.elapsed())
+        if self.errors:
+            code = self.errors.pop(0)
+            raise ClientError({"Error": {"Code": code, "Message": code}}, "DescribeThing")
+        done = self.clock.elapsed() >= self.finishes_at
+        return {"Status": self.final if done else "IN_PROGRESS", "FailedReason": "column 'x' is missing"}
+
+
+def run(finishes_at: float, typical: float, timeout: float = 10 * 3600, **kwargs: Any) -> tuple[FakeService, Any]:
+    clock = Clock()
+    service = FakeService(clock, finishes_at, **kwargs)
+    waiter = waiting.Waiter(**{**WAITERS["Done"].__dict__, "typical_seconds": typical})
+    with waiting.time_source(clock.elapsed, clock.advance, seed=1):
+        result = waiting.wait(service, waiter, {}, timeout=timeout, subject="thing 't'")
+    return service, result
+
+
+def test_one_hour_operation_costs_at_most_60_calls_and_30_seconds_of_lag() -> None:
+    for typical in (2700.0, 3600.0):
+        service, result = run(finishes_at=3600, typical=typical)
+        lag = service.calls[-1] - 3600
+        assert len(service.calls) <= 60, (typical, len(service.calls))
+        assert 0 <= lag <= 30
+        assert result.polls == len(service.calls)
+
+
+def test_thirty_second_transition_is_noticed_within_three_seconds() -> None:
+    service, _ = run(finishes_at=30, typical=30)
+    assert service.calls[-1] - 30 <= 3
+
+
+def test_early_finish_is_noticed_within_a_sixth_of_the_typical_duration() -> None:
+    service, _ = run(finishes_at=600, typical=2700)
+    assert service.calls[-1] - 600 <= 2700 / 6 * 1.1
+
+
+def test_failure_carries_the_service_reason() -> None:
+    with pytest.raises(ResourceFailedError, match="work failed \\(FAILED\\): column 'x' is missing"):
+        run(finishes_at=100, typical=60, final="FAILED")
+
+
+def test_deadline_says_what_was_pending_and_how_to_wait_longer() -> None:
+    with pytest.raises(WaitTimeoutError) as raised:
+        run(finishes_at=7200, typical=600, timeout=1800)
+    message = str(raised.value)
+    assert "timed out after 30m00s waiting for work; still IN_PROGRESS" in message
+    assert "timeouts" in message and "resumes" in message
+    assert raised.value.last_state == "IN_PROGRESS"
+    assert raised.value.elapsed == pytest.approx(1800)
+
+
+def test_throttling_that_outlived_botocore_retries_does_not_end_the_wait() -> None:
+    service, result = run(finishes_at=0, typical=60, errors=["ThrottlingException", "InternalServerException"])
+    assert result.polls == 3
+
+
+def test_unexpected_error_is_raised() -> None:
+    with pytest.raises(ClientError, match="AccessDeniedException"):
+        run(finishes_at=0, typical=60, errors=["AccessDeniedException"])
+
+
+def test_error_acceptor_decides() -> None:
+    with pytest.raises(ResourceFailedError):
+        run(finishes_at=0, typical=60, errors=["ResourceNotFoundException"])
+
+
+def test_progress_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("INFO", logger="pulumi_aws_mlops")
+    run(finishes_at=3600, typical=3600)
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines[0] == "thing 't': work: IN_PROGRESS, 0s elapsed"
+    assert any("elapsed" in line and "IN_PROGRESS" in line for line in lines[1:-1])
+    assert lines[-1].startswith("thing 't': work done (SUCCESS) after 1h00m")
+    assert 5 <= len(lines) <= 15
+
+
+def test_schedule_never_exceeds_lag_once_settled() -> None:
+    schedule = Schedule(typical_seconds=3600)
+    rng = random.Random(0)
+    assert all(schedule.next_delay(e, 30.0, rng) <= 30 for e in range(3100, 9000, 97))
