@@ -8,13 +8,14 @@ cached here, in the provider host process, keyed by those settings.
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 from botocore.config import Config as BotocoreConfig
+
+from .errors import MlopsError
 
 # Throttling and 5xx answers are retried by botocore's own retry mode, never by hand.
 RETRY_MODE = "standard"
@@ -63,6 +64,11 @@ def client(service: str, settings: AwsSettings) -> Any:
             session = _sessions.get(settings)
             if session is None:
                 session = boto3.Session(profile_name=settings.profile, region_name=settings.region)
+                if session.region_name is None:
+                    raise MlopsError(
+                        "no AWS region is configured: run `pulumi config set aws:region <region>` "
+                        "or set AWS_REGION in the environment"
+                    )
                 _sessions[settings] = session
             _clients[key] = session.client(
                 service,
@@ -80,8 +86,3 @@ def clear_cache() -> None:
     with _lock:
         _clients.clear()
         _sessions.clear()
-
-
-def region_of(settings: AwsSettings) -> str:
-    region = settings.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    return region or boto3.Session(profile_name=settings.profile).region_name or "us-east-1"

@@ -108,10 +108,18 @@ class BaseProvider(ResourceProvider):
         new_inputs = {k: v for k, v in news.items() if k in fields}
         old_inputs = {k: v for k, v in olds.items() if k in fields}
         unknown = {k for k, v in new_inputs.items() if contains_unknown(v)}
-        known_new = self.normalize({k: v for k, v in new_inputs.items() if k not in unknown})
-        known_old = self.normalize({k: v for k, v in old_inputs.items() if k not in unknown})
+        known_new = self.normalize(self.with_defaults({k: v for k, v in new_inputs.items() if k not in unknown}))
+        known_old = self.normalize(self.with_defaults({k: v for k, v in old_inputs.items() if k not in unknown}))
         delta = DeepDiff(known_old, known_new, ignore_numeric_type_changes=True)
         return unknown | {str(key) for key in delta.affected_root_keys}
+
+    def with_defaults(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """Inputs with every unset field that has a default set to it: unset and default are the same."""
+        filled = dict(inputs)
+        for key, field in self.args_model.model_fields.items():
+            if filled.get(key) is None and field.default is not None and not field.is_required():
+                filled[key] = field.default
+        return filled
 
     def normalize(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """Each input in canonical JSON form (defaults, JSON documents parsed, numbers coerced), None dropped."""

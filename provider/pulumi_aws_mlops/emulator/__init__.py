@@ -9,6 +9,7 @@ In-process (with moto's `mock_aws` for S3, IAM, STS and SageMaker models/endpoin
 As a loopback server: ``python -m pulumi_aws_mlops.emulator --time-scale 60``.
 """
 
+from . import sample_data
 from .clock import Clock
 from .core import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Call, Emulator
 from .faults import DEFAULT_DURATIONS, Faults
@@ -23,4 +24,5 @@ __all__ = [
     "Emulator",
     "Faults",
     "mock_mlops",
+    "sample_data",
 ]

@@ -69,7 +69,7 @@ class InferenceSchedulerInputs(BaseModel):
     role_arn: RoleArn
     data_delay_offset_in_minutes: Annotated[
         int, aws(SERVICE, "CreateInferenceSchedulerRequest", "DataDelayOffsetInMinutes")
-    ] | None = None
+    ] = 0
     server_side_kms_key_id: KmsKeyId | None = None
     tags: Tags | None = None
     desired_state: DesiredState = "RUNNING"

@@ -1,0 +1,127 @@
+"""Dataset against the in-process emulator, in virtual time: create, ingest, update, drift, import, delete."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from pulumi_aws_mlops._internal.errors import OwnershipError, ResourceFailedError, WaitTimeoutError
+from pulumi_aws_mlops._internal.naming import OWNER_TAG_KEY
+from pulumi_aws_mlops.emulator import Emulator, sample_data
+from pulumi_aws_mlops.lookoutequipment import DatasetProvider
+
+from .l4e_fixtures import BUCKET, PUMP, ROLE, checked, create, dataset_inputs, mutations, update
+
+pytestmark = pytest.mark.usefixtures("pump_data")
+
+
+def lookout() -> object:
+    return boto3.client("lookoutequipment", region_name="us-east-1")
+
+
+def test_create_ingests_and_reports(emulator: Emulator) -> None:
+    id_, outs = create(DatasetProvider(), dataset_inputs())
+    assert mutations(emulator) == ["CreateDataset", "StartDataIngestionJob"]
+    assert outs["status"] == "ACTIVE" and outs["ingestion_status"] == "SUCCESS"
+    assert outs["dataset_name"] == id_ and id_.startswith("pump-data-")
+    assert outs["data_start_time"].startswith("2025-01-01T00:00:00")
+    assert outs["ingested_files_summary"]["total_number_of_files"] == len(PUMP.files())
+    assert outs["dataset_schema"] == PUMP.schema()
+    tags = lookout().list_tags_for_resource(ResourceArn=outs["arn"])["Tags"]  # type: ignore[attr-defined]
+    assert [t["Key"] for t in tags] == [OWNER_TAG_KEY], "the owner tag marks it; user tags stay clean"
+    assert outs["tags"] is None
+
+
+def test_refresh_of_unchanged_dataset_shows_no_diff(emulator: Emulator) -> None:
+    provider = DatasetProvider()
+    id_, outs = create(provider, dataset_inputs(tags={"team": "reliability"}))
+    read = provider.read(id_, outs)
+    assert read.id == id_
+    assert provider.diff(id_, read.outs, checked(provider, dataset_inputs(tags={"team": "reliability"}))).changes is False
+
+
+def test_new_ingestion_inputs_start_a_new_job_in_place(emulator: Emulator) -> None:
+    provider = DatasetProvider()
+    id_, outs = create(provider, dataset_inputs())
+    s3 = boto3.client("s3", region_name="us-east-1")
+    PUMP.upload(s3, BUCKET, "pump-v2/")
+    moved = dataset_inputs(ingestion_input_configuration={"s3_input_configuration": {"bucket": BUCKET,
+                                                                                     "prefix": "pump-v2/"}})
+    diff, new_outs = update(provider, id_, outs, moved)
+    assert diff.replaces == [] and new_outs["dataset_name"] == id_
+    assert mutations(emulator) == ["CreateDataset", "StartDataIngestionJob", "StartDataIngestionJob"]
+    assert new_outs["ingestion_job_id"] != outs["ingestion_job_id"]
+    assert new_outs["ingestion_input_configuration"]["s3_input_configuration"]["prefix"] == "pump-v2/"
+
+
+def test_tags_update_in_place_and_keep_the_owner_tag(emulator: Emulator) -> None:
+    provider = DatasetProvider()
+    id_, outs = create(provider, dataset_inputs(tags={"team": "a", "cost": "1"}))
+    _, outs = update(provider, id_, outs, dataset_inputs(tags={"team": "b"}))
+    assert outs["tags"] == {"team": "b"}
+    assert mutations(emulator)[-2:] == ["UntagResource", "TagResource"]
+    keys = {t["Key"] for t in lookout().list_tags_for_resource(ResourceArn=outs["arn"])["Tags"]}  # type: ignore[attr-defined]
+    assert keys == {"team", OWNER_TAG_KEY}
+
+
+def test_failed_ingestion_explains_and_leaves_nothing_behind(emulator: Emulator) -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    bad = PUMP.files("broken/")
+    key = next(k for k in bad if "/bearing/" in k)
+    header, _, rest = bad[key].partition(b"\n")
+    bad[key] = header.replace(b"bearing_temperature", b"bearing_temp") + b"\n" + rest
+    for k, body in bad.items():
+        s3.put_object(Bucket=BUCKET, Key=k, Body=body)
+    provider = DatasetProvider()
+    broken = dataset_inputs(ingestion_input_configuration={"s3_input_configuration": {"bucket": BUCKET,
+                                                                                      "prefix": "broken/"}})
+    with pytest.raises(ResourceFailedError) as raised:
+        create(provider, broken)
+    message = str(raised.value)
+    assert "data ingestion failed (FAILED)" in message and "bearing_temperature" in message and key in message
+    assert lookout().list_datasets()["DatasetSummaries"] == []  # type: ignore[attr-defined]
+    id_, outs = create(provider, dataset_inputs())
+    assert outs["status"] == "ACTIVE"
+
+
+def test_interrupted_create_is_adopted_and_the_ingestion_resumed(emulator: Emulator) -> None:
+    provider = DatasetProvider()
+    with pytest.raises(WaitTimeoutError, match="still IN_PROGRESS"):
+        create(provider, dataset_inputs(timeouts={"create": "1m"}))
+    id_, outs = create(provider, dataset_inputs())
+    assert mutations(emulator) == ["CreateDataset", "StartDataIngestionJob", "CreateDataset"], \
+        "the retry adopts the dataset and resumes the same ingestion job"
+    assert outs["status"] == "ACTIVE"
+
+
+def test_a_dataset_this_stack_did_not_create_is_never_adopted(emulator: Emulator) -> None:
+    lookout().create_dataset(DatasetName="shared-data", ClientToken="someone-else")  # type: ignore[attr-defined]
+    with pytest.raises(OwnershipError, match="not created by this stack resource.*pulumi import"):
+        create(DatasetProvider(), dataset_inputs(dataset_name="shared-data"))
+    assert mutations(emulator) == ["CreateDataset", "CreateDataset"]
+
+
+def test_import_rebuilds_inputs_and_read_of_a_deleted_dataset_is_empty(emulator: Emulator) -> None:
+    provider = DatasetProvider()
+    id_, outs = create(provider, dataset_inputs(tags={"team": "a"}))
+    imported = provider.read(id_, {})
+    assert imported.inputs["dataset_schema"] == PUMP.schema()
+    assert imported.inputs["role_arn"] == ROLE and imported.inputs["tags"] == {"team": "a"}
+    assert imported.inputs["ingestion_input_configuration"] == {
+        "s3_input_configuration": {"bucket": BUCKET, "prefix": "pump/"}}
+    provider.delete(id_, outs)
+    gone = provider.read(id_, outs)
+    assert gone.id is None and gone.outs == {}
+    provider.delete(id_, outs)  # deleting what is gone is a success
+
+
+def test_delete_of_a_dataset_in_use_explains(emulator: Emulator) -> None:
+    provider = DatasetProvider()
+    id_, outs = create(provider, dataset_inputs())
+    lookout().create_model(ModelName="outside", DatasetName=id_, ClientToken="t")  # type: ignore[attr-defined]
+    with pytest.raises(Exception, match="Delete the models that use it first"):
+        provider.delete(id_, outs)
+
+
+def test_sample_data_schema_matches_files() -> None:
+    assert set(sample_data.COMPONENTS) == {c["ComponentName"] for c in PUMP.schema()["Components"]}
