@@ -89,6 +89,7 @@ def test_deadline_says_what_was_pending_and_how_to_wait_longer() -> None:
 
 def test_throttling_that_outlived_botocore_retries_does_not_end_the_wait() -> None:
     service, result = run(finishes_at=0, typical=60, errors=["ThrottlingException", "InternalServerException"])
+    assert len(service.calls) == 3
     assert result.polls == 3
 
 

@@ -9,7 +9,7 @@ from pulumi_aws_mlops.emulator import Emulator, sample_data
 
 BUCKET = "sensor-data"
 ROLE = "arn:aws:iam::123456789012:role/lookout-access"
-PUMP = sample_data.pump(days=60)
+PUMP = sample_data.pump(days=60, rate_minutes=30)
 
 
 def dataset_inputs(seed: str = "proj/dev/pump-data", **overrides: Any) -> dict[str, Any]:

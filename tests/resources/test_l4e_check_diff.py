@@ -67,13 +67,13 @@ def test_check_drops_declared_output_keys() -> None:
         ({"ingestion_input_configuration": {"s3_input_configuration": {"buckett": "x"}}},
          "ingestion_input_configuration.s3_input_configuration.buckett", "not an input of this resource"),
         ({"dataset_schema": "{not json"}, "dataset_schema", "is not valid JSON"),
-        ({"dataset_schema": {"Components": []}}, "dataset_schema.Components", "at least 1 item"),
+        ({"dataset_schema": {"Components": []}}, "dataset_schema", "Components must be a list of 1 to 3000"),
         ({"dataset_schema": {"Components": [{"ComponentName": "p", "Columns": [
             {"Name": "a", "Type": "DOUBLE"}, {"Name": "b", "Type": "DOUBLE"}]}]}},
-         "dataset_schema.Components[0]", "exactly one DATETIME column"),
+         "dataset_schema", "Components[0] ('p') must have exactly one DATETIME column, has 0"),
         ({"dataset_schema": {"Components": [{"ComponentName": "p", "Columns": [
             {"Name": "t", "Type": "DATETIME"}, {"Name": "b", "Type": "FLOAT"}]}]}},
-         "dataset_schema.Components[0].Columns[1].Type", "'DATETIME' or 'DOUBLE'"),
+         "dataset_schema", "Components[0].Columns[1].Type must be DATETIME or DOUBLE, got 'FLOAT'"),
         ({"tags": {"aws:reserved": "x"}}, "tags", "tag 'aws:reserved'"),
         ({"tags": {"pulumi-aws-mlops:owner": "x"}}, "tags", "reserved"),
         ({"timeouts": {"create": "forever"}}, "timeouts.create", "is not a duration"),

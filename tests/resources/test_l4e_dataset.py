@@ -80,7 +80,7 @@ def test_failed_ingestion_explains_and_leaves_nothing_behind(emulator: Emulator)
     message = str(raised.value)
     assert "data ingestion failed (FAILED)" in message and "bearing_temperature" in message and key in message
     assert lookout().list_datasets()["DatasetSummaries"] == []  # type: ignore[attr-defined]
-    id_, outs = create(provider, dataset_inputs())
+    _, outs = create(provider, dataset_inputs())
     assert outs["status"] == "ACTIVE"
 
 
@@ -88,7 +88,7 @@ def test_interrupted_create_is_adopted_and_the_ingestion_resumed(emulator: Emula
     provider = DatasetProvider()
     with pytest.raises(WaitTimeoutError, match="still IN_PROGRESS"):
         create(provider, dataset_inputs(timeouts={"create": "1m"}))
-    id_, outs = create(provider, dataset_inputs())
+    _, outs = create(provider, dataset_inputs())
     assert mutations(emulator) == ["CreateDataset", "StartDataIngestionJob", "CreateDataset"], \
         "the retry adopts the dataset and resumes the same ingestion job"
     assert outs["status"] == "ACTIVE"
@@ -96,7 +96,7 @@ def test_interrupted_create_is_adopted_and_the_ingestion_resumed(emulator: Emula
 
 def test_a_dataset_this_stack_did_not_create_is_never_adopted(emulator: Emulator) -> None:
     lookout().create_dataset(DatasetName="shared-data", ClientToken="someone-else")  # type: ignore[attr-defined]
-    with pytest.raises(OwnershipError, match="not created by this stack resource.*pulumi import"):
+    with pytest.raises(OwnershipError, match=r"not created by this stack resource.*pulumi import"):
         create(DatasetProvider(), dataset_inputs(dataset_name="shared-data"))
     assert mutations(emulator) == ["CreateDataset", "CreateDataset"]
 

@@ -22,7 +22,7 @@ def model(emulator: Emulator) -> str:
 
 
 def test_create_starts_it(emulator: Emulator, model: str) -> None:
-    id_, outs = create(InferenceSchedulerProvider(), scheduler_inputs(model))
+    _, outs = create(InferenceSchedulerProvider(), scheduler_inputs(model))
     assert mutations(emulator) == ["CreateInferenceScheduler"]
     assert outs["status"] == "RUNNING" and outs["desired_state"] == "RUNNING"
     assert outs["data_delay_offset_in_minutes"] == 0
@@ -106,7 +106,7 @@ def test_executions_recorded_while_running(emulator: Emulator, model: str) -> No
 
 def test_import_rebuilds_every_input(emulator: Emulator, model: str) -> None:
     provider = InferenceSchedulerProvider()
-    id_, outs = create(provider, scheduler_inputs(model, data_delay_offset_in_minutes=3))
+    id_, _ = create(provider, scheduler_inputs(model, data_delay_offset_in_minutes=3))
     imported = provider.read(id_, {})
     expected = checked(provider, scheduler_inputs(model, data_delay_offset_in_minutes=3))
     assert provider.diff(id_, dict(imported.inputs), {**expected, "inference_scheduler_name": id_}).changes is False

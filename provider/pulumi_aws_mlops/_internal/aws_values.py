@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -47,10 +47,10 @@ def tag_list(tags: Mapping[str, str] | None, owner: str | None = None) -> list[d
     return [{"Key": key, "Value": value} for key, value in items.items()]
 
 
-def user_tags(aws_tags: list[Mapping[str, str]] | None) -> dict[str, str]:
+def user_tags(aws_tags: Sequence[Mapping[str, str]] | None) -> dict[str, str]:
     """AWS tags without the owner tag, as Pulumi's `{key: value}`."""
     return {t["Key"]: t["Value"] for t in aws_tags or [] if t["Key"] != OWNER_TAG_KEY}
 
 
-def owner_of(aws_tags: list[Mapping[str, str]] | None) -> str | None:
+def owner_of(aws_tags: Sequence[Mapping[str, str]] | None) -> str | None:
     return next((t["Value"] for t in aws_tags or [] if t["Key"] == OWNER_TAG_KEY), None)

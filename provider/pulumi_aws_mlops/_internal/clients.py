@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 from botocore.config import Config as BotocoreConfig
@@ -18,7 +18,7 @@ from botocore.config import Config as BotocoreConfig
 from .errors import MlopsError
 
 # Throttling and 5xx answers are retried by botocore's own retry mode, never by hand.
-RETRY_MODE = "standard"
+RETRY_MODE: Literal["standard"] = "standard"
 MAX_ATTEMPTS = 10
 
 ENDPOINT_CONFIG_KEY = "aws-mlops:endpointUrl"
@@ -70,7 +70,8 @@ def client(service: str, settings: AwsSettings) -> Any:
                         "or set AWS_REGION in the environment"
                     )
                 _sessions[settings] = session
-            _clients[key] = session.client(
+            make_client: Any = session.client  # typed per literal service name; ours is a variable
+            _clients[key] = make_client(
                 service,
                 endpoint_url=settings.endpoint_url,
                 config=BotocoreConfig(

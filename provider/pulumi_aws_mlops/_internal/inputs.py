@@ -7,14 +7,15 @@ service model's own pattern, enum, length and range checks to a field.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_pascal
 from pydantic_core import ErrorDetails
 
-from .service_model import member_constraints, shape_constraints
+from .naming import OWNER_TAG_KEY
+from .service_model import compile_pattern, member_constraints, shape_constraints
 
 # The value Pulumi puts in place of an input that is not known yet (during preview).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -34,17 +35,100 @@ class AwsShape(BaseModel):
         return self.model_dump(by_alias=True, exclude_none=True, mode="json")
 
 
-def aws(service: str, shape: str, member: str | None = None) -> AfterValidator:
-    """Validate a field with the constraints of a botocore shape (or of one member of a structure)."""
-    constraints = member_constraints(service, shape, member) if member else shape_constraints(service, shape)
+def aws_request(args: BaseModel, members: Mapping[str, str]) -> dict[str, Any]:
+    """The request members `{input name: AWS member}` of validated inputs; shapes become their requests.
+
+    Inputs that are None are left out.
+    """
+    request: dict[str, Any] = {}
+    for key, member in members.items():
+        value = getattr(args, key)
+        if value is not None:
+            request[member] = _request_value(value)
+    return request
+
+
+def _request_value(value: Any) -> Any:
+    if isinstance(value, AwsShape):
+        return value.request()
+    if isinstance(value, (list, tuple)):
+        return [_request_value(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _request_value(item) for key, item in value.items()}
+    return value
+
+
+def aws(service: str, shape: str, member: str | None = None, *, whole_match: bool = False) -> AfterValidator:
+    """Validate a field with the constraints of a botocore shape (or of one member of a structure).
+
+    `whole_match`: the pattern must match the whole value. SageMaker's botocore model carries its
+    patterns without `^...$`, yet the service matches whole values ("bad_name" is refused).
+    """
+    violations = _violations(service, shape, member, whole_match)
 
     def check(value: Any) -> Any:
-        reasons = constraints.violations(value)
+        reasons = violations(value)
         if reasons:
-            raise ValueError("; ".join(reason[0].lower() + reason[1:] for reason in reasons))
+            raise ValueError("; ".join(reasons))
         return value
 
     return AfterValidator(check)
+
+
+def _violations(service: str, shape: str, member: str | None, whole_match: bool) -> Callable[[Any], list[str]]:
+    """Reasons, worded like AWS's (lower-cased first letter), why a value breaks a shape's constraints."""
+    constraints = member_constraints(service, shape, member) if member else shape_constraints(service, shape)
+
+    def violations(value: Any) -> list[str]:
+        reasons = constraints.violations(value)
+        pattern = constraints.pattern
+        if whole_match and pattern and isinstance(value, str) and not reasons and not (
+            compile_pattern(pattern).fullmatch(value)
+        ):
+            reasons.append(f"Member must satisfy regular expression pattern: ^{pattern}$")
+        return [reason[0].lower() + reason[1:] for reason in reasons]
+
+    return violations
+
+
+def aws_tags(service: str, structure: str, member: str = "Tags", *, whole_match: bool = False) -> AfterValidator:
+    """Check Pulumi's `{key: value}` tags against the service's tag list and `Tag` shapes.
+
+    One place in the list is kept for the owner tag, whose key users may not set; keys starting
+    with `aws:` are AWS's own.
+    """
+    limit = member_constraints(service, structure, member).max
+    max_tags = int(limit) - 1 if limit is not None else None
+    key_rules = _violations(service, "Tag", "Key", whole_match)
+    value_rules = _violations(service, "Tag", "Value", whole_match)
+
+    def check(tags: dict[str, str]) -> dict[str, str]:
+        if max_tags is not None and len(tags) > max_tags:
+            raise ValueError(f"has {len(tags)} tags; at most {max_tags} are allowed (one more is the owner tag)")
+        for key, value in tags.items():
+            if key == OWNER_TAG_KEY:
+                raise ValueError(f"tag key {key!r} is reserved: pulumi-aws-mlops sets it to mark what it created")
+            if key.lower().startswith("aws:"):
+                raise ValueError(f"tag key {key!r} is reserved: keys starting with 'aws:' belong to AWS")
+            reasons = key_rules(key) + value_rules(value)
+            if reasons:
+                raise ValueError(f"tag {key!r}: {'; '.join(reasons)}")
+        return tags
+
+    return AfterValidator(check)
+
+
+class InputRuleError(ValueError):
+    """A rule across inputs, reported at the input it is about rather than at the whole resource.
+
+    Raise it from a model validator: `failures` puts `path` in front of the message, and judges
+    the rule only when none of `depends_on` (top-level inputs) is unknown yet.
+    """
+
+    def __init__(self, path: str, message: str, depends_on: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.path = path
+        self.depends_on = depends_on or (path.split(".")[0].split("[")[0],)
 
 
 def json_document(value: Any) -> Any:
@@ -58,12 +142,17 @@ def json_document(value: Any) -> Any:
 
 
 def contains_unknown(value: Any) -> bool:
-    if isinstance(value, str):
-        return value == UNKNOWN
-    if isinstance(value, Mapping):
-        return any(contains_unknown(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(contains_unknown(v) for v in value)
+    """Whether an input holds Pulumi's unknown sentinel anywhere (a loop, not recursion: schemas are large)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if item == UNKNOWN:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            pending.extend(item)
     return False
 
 
@@ -75,12 +164,24 @@ def failures(model: type[BaseModel], inputs: Mapping[str, Any]) -> list[tuple[st
     try:
         model.model_validate(dict(inputs))
     except ValidationError as exc:
-        return [
-            (field_path(error["loc"]), _reason(error))
-            for error in exc.errors()
-            if not _at_unknown(inputs, error["loc"])
-        ]
+        found = []
+        for error in exc.errors():
+            rule = (error.get("ctx") or {}).get("error")
+            if isinstance(rule, InputRuleError):
+                # A nested model's rule depends on the input that holds the model.
+                depends_on = (str(error["loc"][0]),) if error["loc"] else rule.depends_on
+                if not any(contains_unknown(inputs.get(key)) for key in depends_on):
+                    found.append((_rule_path(error["loc"], rule.path), _reason(error)))
+            elif not _at_unknown(inputs, error["loc"]):
+                found.append((field_path(error["loc"]), _reason(error)))
+        return found
     return []
+
+
+def _rule_path(loc: tuple[int | str, ...], rule_path: str) -> str:
+    # A rule raised by a nested model is about a field of that model.
+    where = field_path(loc)
+    return rule_path if where == "(inputs)" else f"{where}.{rule_path}"
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Annotated, Any, ClassVar
 
-from deepdiff import DeepDiff
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -74,6 +73,9 @@ class BaseProvider(ResourceProvider):
         if not inputs.get(self.name_field):
             inputs[self.name_field] = self._auto_name(inputs)
         problems = failures(self.args_model, public(inputs))
+        if not problems:
+            # Hand the engine canonical values: the state then holds one form, and later diffs compare fast.
+            inputs.update(self.normalize({k: v for k, v in inputs.items() if not contains_unknown(v)}))
         if inputs[self.name_field] is None:
             problems.append((self.name_field, "is required when the provider is used outside a Resource class"))
             inputs.pop(self.name_field)
@@ -108,10 +110,14 @@ class BaseProvider(ResourceProvider):
         new_inputs = {k: v for k, v in news.items() if k in fields}
         old_inputs = {k: v for k, v in olds.items() if k in fields}
         unknown = {k for k, v in new_inputs.items() if contains_unknown(v)}
+        # Identical values need no normalizing: only the differing ones may differ in form alone.
+        differing = {k for k in old_inputs.keys() | new_inputs.keys() if old_inputs.get(k) != new_inputs.get(k)}
+        new_inputs = {k: v for k, v in new_inputs.items() if k in differing}
+        old_inputs = {k: v for k, v in old_inputs.items() if k in differing}
         known_new = self.normalize(self.with_defaults({k: v for k, v in new_inputs.items() if k not in unknown}))
         known_old = self.normalize(self.with_defaults({k: v for k, v in old_inputs.items() if k not in unknown}))
-        delta = DeepDiff(known_old, known_new, ignore_numeric_type_changes=True)
-        return unknown | {str(key) for key in delta.affected_root_keys}
+        # Both sides are canonical JSON now, so equality is exact (and 5 == 5.0 as the engine's floats need).
+        return unknown | {key for key in known_old.keys() | known_new.keys() if known_old.get(key) != known_new.get(key)}
 
     def with_defaults(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """Inputs with every unset field that has a default set to it: unset and default are the same."""
@@ -127,12 +133,15 @@ class BaseProvider(ResourceProvider):
         for key, value in inputs.items():
             if value is None:
                 continue
-            adapter = _field_adapter(self.args_model, key)
             try:
-                normalized[key] = adapter.dump_python(adapter.validate_python(value), mode="json", exclude_none=True,
-                                                      by_alias=False)
+                valid = _field_adapter(self.args_model, key).validate_python(value)
             except ValueError:
                 normalized[key] = value
+                continue
+            # Shapes become their snake_case JSON; every other validated value is JSON already.
+            normalized[key] = (
+                valid.model_dump(mode="json", exclude_none=True, by_alias=False) if isinstance(valid, BaseModel) else valid
+            )
         return normalized
 
     # -- shared helpers ---------------------------------------------------------------------------

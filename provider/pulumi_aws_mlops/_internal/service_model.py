@@ -12,7 +12,7 @@ from typing import Any
 
 import botocore.session
 import regex
-from botocore.model import ServiceModel, Shape
+from botocore.model import ServiceModel, Shape, StructureShape
 
 
 @cache
@@ -87,4 +87,6 @@ def member_constraints(service: str, structure: str, member: str) -> Constraints
 
     e.g. ``member_constraints("lookoutequipment", "CreateDatasetRequest", "DatasetName")``
     """
-    return constraints_of(service_model(service).shape_for(structure).members[member])
+    shape = service_model(service).shape_for(structure)
+    assert isinstance(shape, StructureShape), f"{structure} is not a structure"
+    return constraints_of(shape.members[member])

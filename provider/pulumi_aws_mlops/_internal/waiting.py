@@ -15,6 +15,7 @@ fixed `delay`/`maxAttempts` cannot give, this module adds:
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -109,14 +110,28 @@ def load_waiters(
 
 
 # -- time, replaceable by tests ---------------------------------------------------------------------
+# Against the emulator running at `--time-scale X`, set this to X in the provider's environment so its
+# waits run on the same scaled clock (a one-hour training then costs the same 60 polls in 1/X the time).
+TIME_SCALE_ENV = "PULUMI_AWS_MLOPS_TIME_SCALE"
+
+
 @dataclass
 class TimeSource:
     now: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random)
 
+    @classmethod
+    def from_environment(cls) -> TimeSource:
+        scale = float(os.environ.get(TIME_SCALE_ENV) or 1)
+        if scale <= 0:
+            raise ValueError(f"{TIME_SCALE_ENV} must be a positive number, not {scale}")
+        if scale == 1:
+            return cls()
+        return cls(now=lambda: time.monotonic() * scale, sleep=lambda seconds: time.sleep(seconds / scale))
 
-_time = TimeSource()
+
+_time = TimeSource.from_environment()
 
 
 @contextmanager

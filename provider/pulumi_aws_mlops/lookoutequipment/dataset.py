@@ -22,7 +22,7 @@ from .._internal.reporting import progress
 from .._internal.resource import resource_props
 from .._internal.timeouts import Timeouts
 from ._base import LookoutEquipmentProvider
-from .shapes import DatasetName, IngestionInputConfiguration, KmsKeyId, RoleArn, SchemaInput, Tags
+from .shapes import DatasetName, IngestionInputConfiguration, KmsKeyId, RoleArn, SchemaInput, Tags, inline_schema
 
 
 class DatasetInputs(BaseModel):
@@ -74,7 +74,7 @@ class DatasetProvider(LookoutEquipmentProvider):
         name = args.dataset_name
         request: dict[str, Any] = {"DatasetName": name}
         if args.dataset_schema is not None:
-            request["DatasetSchema"] = {"InlineDataSchema": args.dataset_schema.inline()}
+            request["DatasetSchema"] = {"InlineDataSchema": inline_schema(args.dataset_schema)}
         if args.server_side_kms_key_id:
             request["ServerSideKmsKeyId"] = args.server_side_kms_key_id
         _, adopted = self.create_or_adopt("CreateDataset", request, props)

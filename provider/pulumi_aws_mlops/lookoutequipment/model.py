@@ -36,6 +36,7 @@ from .shapes import (
     S3OutputConfiguration,
     SchemaInput,
     Tags,
+    inline_schema,
 )
 
 
@@ -138,7 +139,7 @@ class ModelProvider(LookoutEquipmentProvider):
     def request(self, args: ModelInputs) -> dict[str, Any]:
         request: dict[str, Any] = {"ModelName": args.model_name, "DatasetName": args.dataset_name}
         if args.dataset_schema is not None:
-            request["DatasetSchema"] = {"InlineDataSchema": args.dataset_schema.inline()}
+            request["DatasetSchema"] = {"InlineDataSchema": inline_schema(args.dataset_schema)}
         for key in TIME_INPUTS:
             if getattr(args, key):
                 request["".join(p.capitalize() for p in key.split("_"))] = parse_timestamp(getattr(args, key))
