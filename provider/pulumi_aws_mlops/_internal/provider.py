@@ -24,6 +24,7 @@ from pulumi.dynamic import (
 from pydantic import BaseModel, TypeAdapter
 
 from . import clients
+from .host import widen_host_pool
 from .inputs import UNKNOWN, contains_unknown, failures
 from .naming import NAME_SEED_KEY, auto_name, logical_name_of
 from .reporting import warning
@@ -54,6 +55,7 @@ class BaseProvider(ResourceProvider):
     # -- host plumbing ---------------------------------------------------------------------------
     def configure(self, req: ConfigureRequest) -> None:
         self._settings = clients.AwsSettings.from_stack_config(req.config)
+        widen_host_pool()
 
     @property
     def settings(self) -> clients.AwsSettings:
@@ -138,10 +140,8 @@ class BaseProvider(ResourceProvider):
             except ValueError:
                 normalized[key] = value
                 continue
-            # Shapes become their snake_case JSON; every other validated value is JSON already.
-            normalized[key] = (
-                valid.model_dump(mode="json", exclude_none=True, by_alias=False) if isinstance(valid, BaseModel) else valid
-            )
+            # Shapes, alone or in a list, become their snake_case JSON; every other validated value is JSON already.
+            normalized[key] = [_json_form(item) for item in valid] if isinstance(valid, list) else _json_form(valid)
         return normalized
 
     # -- shared helpers ---------------------------------------------------------------------------
@@ -179,6 +179,10 @@ class BaseProvider(ResourceProvider):
         outputs.update(self.carried_inputs(props))
         inputs = {k: v for k, v in outputs.items() if k in self.args_model.model_fields or k == NAME_SEED_KEY}
         return ReadResult(id_, outputs, inputs)
+
+
+def _json_form(value: Any) -> Any:
+    return value.model_dump(mode="json", exclude_none=True, by_alias=False) if isinstance(value, BaseModel) else value
 
 
 def public(inputs: Mapping[str, Any]) -> dict[str, Any]:

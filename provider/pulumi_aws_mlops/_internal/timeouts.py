@@ -34,6 +34,20 @@ def _valid_duration(text: str) -> str:
 Duration = Annotated[str, AfterValidator(_valid_duration)]
 
 
+class Timeout(float):
+    """Seconds an operation may wait, remembering which `timeouts` entry they stand for ("create", ...).
+
+    A float, so waits use it as one; the poll engine reads `key` to tell a user which entry to raise.
+    """
+
+    key: str
+
+    def __new__(cls, seconds: float, key: str) -> Timeout:
+        timeout = super().__new__(cls, seconds)
+        timeout.key = key
+        return timeout
+
+
 class Timeouts(BaseModel):
     """How long create, update and delete may wait, as Pulumi duration strings."""
 
@@ -43,9 +57,9 @@ class Timeouts(BaseModel):
     update: Duration | None = None
     delete: Duration | None = None
 
-    def seconds(self, operation: str, default: float) -> float:
+    def seconds(self, operation: str, default: float) -> Timeout:
         value: str | None = getattr(self, operation)
-        return parse_duration(value) if value else default
+        return Timeout(parse_duration(value) if value else default, operation)
 
 
 def format_duration(seconds: float) -> str:

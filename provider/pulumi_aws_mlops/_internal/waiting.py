@@ -203,11 +203,13 @@ def wait(
             last_status = status
             next_report = elapsed + report_every
         if elapsed >= timeout:
+            # A `timeouts.Timeout` knows which entry set it; a bare number of seconds is taken as a create's.
+            entry = getattr(timeout, "key", "create")
             raise WaitTimeoutError(
                 f"{subject}: timed out after {format_duration(elapsed)} waiting for {waiter.description}; "
                 f"still {status or 'pending'}. The resource is left as it is and the next `pulumi up` resumes "
                 f"the wait; to wait longer, raise the resource's `timeouts` input "
-                f"(e.g. timeouts={{'create': '{format_duration(timeout * 2)}'}}).",
+                f"(e.g. timeouts={{'{entry}': '{format_duration(timeout * 2)}'}}).",
                 last_state=status,
                 elapsed=elapsed,
             )

@@ -1,0 +1,187 @@
+"""The whole Lookout for Equipment lifecycle through the real dynamic-provider host, as the engine drives it.
+
+`python -m pulumi.dynamic` runs in its own process and talks gRPC; the emulator serves it as a loopback
+server on a clock running at 3600x, and state is carried between calls exactly as the engine would
+(numbers come back as floats, outputs feed the next diff).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import boto3
+from pulumi.dynamic.dynamic import serialize_provider
+
+from pulumi_aws_mlops._internal.naming import NAME_SEED_KEY
+from pulumi_aws_mlops.emulator.server import EmulatorServer
+from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
+from tests.harness._provider_host import ProviderHost
+from tests.harness._types import LogRecord
+
+from .conftest import BUCKET, PUMP
+
+ROLE = "arn:aws:iam::123456789012:role/lookout-access"
+
+
+def urn(type_name: str, name: str) -> str:
+    return f"urn:pulumi:dev::proj::pulumi-python:dynamic/lookoutequipment:{type_name}::{name}"
+
+
+class Resource:
+    """One resource's state as the engine keeps it: inputs and outputs between calls."""
+
+    def __init__(self, host: ProviderHost, type_name: str, name: str, provider: Any) -> None:
+        self.host, self.urn = host, urn(type_name, name)
+        self.serialized = serialize_provider(provider)
+        self.seed = f"proj/dev/{name}"
+        self.id = ""
+        self.inputs: dict[str, Any] = {}
+        self.outputs: dict[str, Any] = {}
+
+    def news(self, **inputs: Any) -> dict[str, Any]:
+        return {"__provider": self.serialized, NAME_SEED_KEY: self.seed, **inputs}
+
+    def check(self, **inputs: Any) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        return self.host.check(self.urn, self.inputs, self.news(**inputs))
+
+    def create(self, **inputs: Any) -> dict[str, Any]:
+        checked, failures = self.check(**inputs)
+        assert failures == []
+        self.id, self.outputs = self.host.create(self.urn, checked)
+        self.inputs = checked
+        return self.outputs
+
+    def diff(self, **inputs: Any) -> Any:
+        checked, failures = self.check(**inputs)
+        assert failures == []
+        return checked, self.host.diff(self.urn, self.id, self.outputs, self.inputs, checked, [])
+
+    def update(self, **inputs: Any) -> Any:
+        checked, diff = self.diff(**inputs)
+        if diff.changes == diff.DIFF_SOME:
+            self.outputs = self.host.update(self.urn, self.id, self.outputs, self.inputs, checked, [])
+            self.inputs = checked
+        return diff
+
+    def refresh(self) -> None:
+        self.id, self.outputs, inputs = self.host.read(self.urn, self.id, self.outputs, self.inputs)
+        if inputs is not None:
+            self.inputs = inputs
+
+    def delete(self) -> None:
+        self.host.delete(self.urn, self.id, self.outputs, self.inputs)
+
+
+def dataset_args() -> dict[str, Any]:
+    return {"dataset_schema": PUMP.schema(), "role_arn": ROLE,
+            "ingestion_input_configuration": {"s3_input_configuration": {"bucket": BUCKET, "prefix": "pump/"}}}
+
+
+def model_args(dataset: str) -> dict[str, Any]:
+    return {"dataset_name": dataset, "role_arn": ROLE,
+            "training_data_start_time": "2025-01-01T00:00:00Z", "training_data_end_time": "2025-02-01T00:00:00Z",
+            "evaluation_data_start_time": "2025-02-01T00:00:00Z", "evaluation_data_end_time": "2025-03-01T00:00:00Z"}
+
+
+def scheduler_args(model: str, **overrides: Any) -> dict[str, Any]:
+    return {"model_name": model, "role_arn": ROLE, "data_upload_frequency": "PT5M",
+            "data_input_configuration": {"s3_input_configuration": {"bucket": BUCKET, "prefix": "in/"}},
+            "data_output_configuration": {"s3_output_configuration": {"bucket": BUCKET, "prefix": "out/"}},
+            **overrides}
+
+
+def changing_calls(server: EmulatorServer) -> list[str]:
+    return [c.operation for c in server.emulator.calls
+            if c.service == "lookoutequipment" and not c.operation.startswith(("Describe", "List"))]
+
+
+def test_lifecycle_through_the_provider_host(
+    provider_host: ProviderHost, emulator_server: EmulatorServer, host_logs: list[LogRecord]
+) -> None:
+    # preview of bad input: precise failure, no AWS call
+    dataset = Resource(provider_host, "Dataset", "pump-data", DatasetProvider())
+    _, failures = dataset.check(**{**dataset_args(), "role_arn": "role"})
+    assert failures and failures[0][0] == "role_arn" and "regular expression" in failures[0][1]
+    assert emulator_server.emulator.calls == []
+
+    # up: dataset with ingestion, model training, scheduler started
+    outs = dataset.create(**dataset_args())
+    assert outs["status"] == "ACTIVE" and dataset.id.startswith("pump-data-")
+    model = Resource(provider_host, "Model", "pump-model", ModelProvider())
+    assert model.create(**model_args(dataset.id))["status"] == "SUCCESS"
+    scheduler = Resource(provider_host, "InferenceScheduler", "pump-scheduler", InferenceSchedulerProvider())
+    outs = scheduler.create(**scheduler_args(model.id))
+    assert outs["status"] == "RUNNING" and outs["data_delay_offset_in_minutes"] == 0.0  # a float on the wire
+    progress = [r.message for r in host_logs if r.source == "provider"]
+    assert any("data ingestion done (SUCCESS)" in m for m in progress)
+    assert any("training: IN_PROGRESS" in m for m in progress)
+
+    # up with no change: nothing to do, even with the engine's floats
+    assert dataset.diff(**dataset_args())[1].changes == dataset.diff(**dataset_args())[1].DIFF_NONE
+    assert scheduler.diff(**scheduler_args(model.id))[1].changes != scheduler.diff(
+        **scheduler_args(model.id))[1].DIFF_SOME
+
+    # up with the scheduler reconfigured: stop, update, start
+    before = len(changing_calls(emulator_server))
+    scheduler.update(**scheduler_args(model.id, data_upload_frequency="PT10M"))
+    assert changing_calls(emulator_server)[before:] == [
+        "StopInferenceScheduler", "UpdateInferenceScheduler", "StartInferenceScheduler"]
+    assert scheduler.outputs["data_upload_frequency"] == "PT10M" and scheduler.outputs["status"] == "RUNNING"
+
+    # refresh sees a stop made out of band; the next up starts it again
+    lookout = boto3.client("lookoutequipment", endpoint_url=emulator_server.endpoint_url, region_name="us-east-1")
+    lookout.stop_inference_scheduler(InferenceSchedulerName=scheduler.id)
+    emulator_server.emulator.clock.advance(120)
+    scheduler.refresh()
+    assert scheduler.outputs["status"] == "STOPPED"
+    diff = scheduler.update(**scheduler_args(model.id, data_upload_frequency="PT10M"))
+    assert diff.changes == diff.DIFF_SOME and list(diff.replaces) == []
+    assert scheduler.outputs["status"] == "RUNNING"
+
+    # a schema change replaces the dataset (create-before-delete allowed: the new one gets a new name)
+    other_schema = {"Components": PUMP.schema()["Components"][:2]}
+    _, replace = dataset.diff(**{**dataset_args(), "dataset_schema": other_schema})
+    assert "dataset_schema" in replace.replaces and not replace.deleteBeforeReplace
+
+    # import: the engine sends Read the id and the program's inputs (which carry the provider)
+    imported = Resource(provider_host, "Model", "imported", ModelProvider())
+    imported.id, imported.inputs = model.id, {"__provider": imported.serialized}
+    imported.refresh()
+    assert imported.inputs["dataset_name"] == dataset.id and imported.inputs["role_arn"] == ROLE
+
+    # destroy, in reverse order; nothing is left in the emulator
+    for resource in (scheduler, model, dataset):
+        resource.delete()
+    assert lookout.list_datasets()["DatasetSummaries"] == []
+    assert lookout.list_models()["ModelSummaries"] == []
+    assert lookout.list_inference_schedulers()["InferenceSchedulerSummaries"] == []
+    dataset.refresh()
+    assert dataset.id == "", "a resource deleted out of band reads as gone (empty id)"
+
+
+def test_more_than_four_long_waits_run_at_once(provider_host: ProviderHost, emulator_server: EmulatorServer) -> None:
+    """The host serves calls on four threads; the provider widens that pool so eight trainings overlap."""
+    dataset = Resource(provider_host, "Dataset", "shared-data", DatasetProvider())
+    dataset.create(**dataset_args())
+    models = [Resource(provider_host, "Model", f"model-{index}", ModelProvider()) for index in range(8)]
+    errors: list[BaseException] = []
+
+    def train(model: Resource) -> None:
+        try:
+            model.create(**model_args(dataset.id))
+        except BaseException as exc:  # reported below, with the others
+            errors.append(exc)
+
+    threads = [threading.Thread(target=train, args=(model,)) for model in models]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    calls = emulator_server.emulator.calls
+    created = [c.at for c in calls if c.operation == "CreateModel" and c.error is None]
+    assert len(created) == 8
+    first_finish = min(created).timestamp() + emulator_server.emulator.faults.duration("training")
+    # With the host's four threads, the fifth training could only start after the first one finished.
+    assert max(created).timestamp() < first_finish, "all eight trainings started before the first one finished"
