@@ -15,8 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 import boto3
-from _common import BUCKET, ROLE, dataset_inputs, model_inputs, table, virtual_emulator
 
+from _common import BUCKET, ROLE, dataset_inputs, model_inputs, table, virtual_emulator
 from pulumi_aws_mlops._internal.waiting import Schedule
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
