@@ -94,10 +94,6 @@ class InferenceExperiment:
         return self.lifecycle.status
 
     @property
-    def active(self) -> bool:
-        return not self.lifecycle.finished
-
-    @property
     def last_modified_time(self) -> datetime:
         return max(self._modified_at, self.lifecycle.changed_at)
 

@@ -79,7 +79,7 @@ class SageMakerInferenceBackend:
     def _check_limit(
         self, resources: Iterable[InferenceExperiment | RecommendationsJob], limit: int, kind: str
     ) -> None:
-        if sum(resource.active for resource in resources) >= limit:
+        if sum(not resource.lifecycle.finished for resource in resources) >= limit:
             raise ResourceLimitExceeded(f"The account already has {limit} unfinished {kind} in {self.region_name}.")
 
     # -- inference experiments ------------------------------------------------------------------
@@ -108,7 +108,7 @@ class SageMakerInferenceBackend:
         start_time, end_time = _schedule_times(schedule)
         check_schedule(start_time, end_time, now)
         self.moto.require_shadow_capable_endpoint(endpoint_name)
-        busy = [e.name for e in self.experiments.values() if e.active and e.endpoint_name == endpoint_name]
+        busy = [e.name for e in self.experiments.values() if not e.lifecycle.finished and e.endpoint_name == endpoint_name]
         if busy:
             raise ResourceInUse(f"Endpoint '{endpoint_name}' is already used by inference experiment '{busy[0]}'.")
         self._check_limit(self.experiments.values(), self.limits.active_experiments, "inference experiments")

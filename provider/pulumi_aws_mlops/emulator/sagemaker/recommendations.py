@@ -96,10 +96,6 @@ class RecommendationsJob:
         return self.lifecycle.status
 
     @property
-    def active(self) -> bool:
-        return not self.lifecycle.finished
-
-    @property
     def last_modified_time(self) -> datetime:
         return self.lifecycle.changed_at
 
@@ -134,7 +130,7 @@ class RecommendationsJob:
     def stop(self, now: datetime) -> None:
         if self.status == "STOPPING":
             return  # Already on its way: stopping again changes nothing.
-        if not self.active:
+        if self.lifecycle.finished:
             raise ValidationException(
                 f"Inference recommendations job '{self.name}' is {self.status} and cannot be stopped."
             )
