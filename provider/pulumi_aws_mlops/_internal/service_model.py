@@ -22,7 +22,11 @@ def service_model(service: str) -> ServiceModel:
 
 @cache
 def compile_pattern(pattern: str) -> regex.Pattern[str]:
-    """Compile a Smithy/Java pattern. Smithy patterns are not implicitly anchored: use `.search`."""
+    """Compile a service-model pattern (Java syntax: `\\p{ASCII}`, `\\P{M}`), for `.fullmatch`.
+
+    AWS services check a value against the whole pattern, as Java's `Matcher.matches()` does: SageMaker
+    names are written `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}` and reject `bad_name`, which a search would pass.
+    """
     return regex.compile(pattern, regex.VERSION1)
 
 
@@ -54,7 +58,7 @@ class Constraints:
                 reasons.append(f"Member must have value greater than or equal to {_number(self.min)}")
             if self.max is not None and value > self.max:
                 reasons.append(f"Member must have value less than or equal to {_number(self.max)}")
-        if self.pattern and isinstance(value, str) and not compile_pattern(self.pattern).search(value):
+        if self.pattern and isinstance(value, str) and not compile_pattern(self.pattern).fullmatch(value):
             reasons.append(f"Member must satisfy regular expression pattern: {self.pattern}")
         return reasons
 
