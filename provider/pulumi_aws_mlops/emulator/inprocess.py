@@ -34,7 +34,8 @@ class _Interceptor:
 
     def __call__(self, request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | None:
         emulator = self.emulator
-        answer = emulator.handle_http(request.headers, request.body) if emulator is not None else None
+        body = request.body if isinstance(request.body, (bytes, str)) or request.body is None else None
+        answer = emulator.handle_http(request.headers, body) if emulator is not None else None
         if answer is None:
             return moto_stubber(request=request, **kwargs)
         status, headers, body = answer
