@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from _common import BUCKET, PUMP, ROLE, table
 
+from _common import BUCKET, PUMP, ROLE, table
 from pulumi_aws_mlops._internal.naming import NAME_SEED_KEY
 from pulumi_aws_mlops._internal.waiting import TIME_SCALE_ENV
 from pulumi_aws_mlops.emulator import Clock, Emulator
@@ -24,8 +24,8 @@ from pulumi_aws_mlops.emulator.server import EmulatorServer
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider, ModelProvider
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.harness import Harness  # noqa: E402  (the test engine lives with the tests)
-from tests.harness._provider_host import ProviderHost  # noqa: E402
+from tests.harness import Harness
+from tests.harness._provider_host import ProviderHost
 
 TIME_SCALE = 3600.0
 PARALLEL = 16

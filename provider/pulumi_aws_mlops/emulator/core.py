@@ -42,8 +42,9 @@ class Service:
     target_prefix: str
     backend_factory: Callable[[Emulator, str, str], Any]
     responses_factory: Callable[[Any], Any]
-    # Operations answered here; the rest go to moto (when moto has the service) or are refused.
-    handles: Callable[[str], bool]
+    # Whether a request (operation, parameters) is answered here; the rest go to moto (when moto has
+    # the service) or are refused. Parameters matter for shared operations such as SageMaker's AddTags.
+    handles: Callable[[str, dict[str, Any]], bool]
 
 
 @dataclass(frozen=True)
@@ -91,26 +92,26 @@ class Emulator:
         return sum(1 for c in self.calls if c.operation == operation)
 
     # -- requests -------------------------------------------------------------------------------
-    def route(self, headers: Any) -> tuple[Service, str] | None:
+    def route(self, headers: Any, params: Any) -> tuple[Service, str] | None:
         """The service and operation a request is for, when the emulator answers it."""
         target = _text(headers.get("X-Amz-Target"))
         prefix, _, operation = target.partition(".")
         for service in services().values():
-            if prefix == service.target_prefix and service.handles(operation):
+            if prefix == service.target_prefix and service.handles(operation, params if isinstance(params, dict) else {}):
                 return service, operation
         return None
 
     def handle_http(self, headers: Any, body: bytes | str | None) -> tuple[int, dict[str, str], bytes] | None:
         """Answer an AWS JSON-protocol request, or return None when it is not for the emulator."""
-        routed = self.route(headers)
-        if routed is None:
-            return None
-        service, operation = routed
-        account, region = _caller(headers)
         try:
             params = json.loads(body or b"{}")
         except ValueError:
             params = None
+        routed = self.route(headers, params)
+        if routed is None:
+            return None
+        service, operation = routed
+        account, region = _caller(headers)
         status, payload = self.handle(service.name, operation, params, account=account, region=region)
         response_headers = {
             "Content-Type": "application/x-amz-json-1.0" if service.name != "sagemaker" else "application/x-amz-json-1.1",

@@ -9,5 +9,5 @@ SERVICE = Service(
     target_prefix="AWSLookoutEquipmentFrontendService",
     backend_factory=LookoutEquipmentBackend,
     responses_factory=LookoutEquipmentResponse,
-    handles=lambda operation: True,
+    handles=lambda operation, params: True,
 )

@@ -1,7 +1,7 @@
 """SageMaker inference experiments and inference recommendations jobs, emulated beside moto's SageMaker."""
 
 from ..core import Service
-from .models import EMULATED_OPERATIONS, SageMakerInferenceBackend
+from .models import SageMakerInferenceBackend, answers
 from .responses import SageMakerInferenceResponse
 
 SERVICE = Service(
@@ -9,5 +9,5 @@ SERVICE = Service(
     target_prefix="SageMaker",
     backend_factory=SageMakerInferenceBackend,
     responses_factory=SageMakerInferenceResponse,
-    handles=EMULATED_OPERATIONS.__contains__,
+    handles=answers,
 )

@@ -41,6 +41,20 @@ EMULATED_OPERATIONS = frozenset(
 )
 
 
+# Tagging operations SageMaker shares across resource types: answered here for the ARNs of the
+# resources emulated here, and by moto for everything else.
+TAG_OPERATIONS = frozenset({"AddTags", "DeleteTags", "ListTags"})
+OWN_ARN_TYPES = (":inference-experiment/", ":inference-recommendations-job/")
+
+
+def answers(operation: str, params: dict[str, Any]) -> bool:
+    """Whether the emulator answers this request (the rest of SageMaker is moto's)."""
+    if operation in EMULATED_OPERATIONS:
+        return True
+    arn_of_resource = str(params.get("ResourceArn", ""))
+    return operation in TAG_OPERATIONS and any(kind in arn_of_resource for kind in OWN_ARN_TYPES)
+
+
 @dataclass
 class Limits:
     """How many unfinished resources an account may have per region before ResourceLimitExceeded.
@@ -133,6 +147,23 @@ class SageMakerInferenceBackend:
         )
         self.experiments[name] = experiment
         return experiment
+
+    # -- tags of the emulated resources ---------------------------------------------------------------
+    def tagged(self, resource_arn: str) -> InferenceExperiment | RecommendationsJob:
+        for resource in (*self.experiments.values(), *self.recommendation_jobs.values()):
+            if resource.arn == resource_arn:
+                return resource
+        raise ResourceNotFound(f"Resource {resource_arn} not found.")
+
+    def add_tags(self, resource_arn: str, tags: list[dict[str, str]]) -> list[dict[str, str]]:
+        resource = self.tagged(resource_arn)
+        added = {tag["Key"] for tag in tags}
+        resource.tags = [tag for tag in resource.tags if tag["Key"] not in added] + list(tags)
+        return resource.tags
+
+    def delete_tags(self, resource_arn: str, keys: list[str]) -> None:
+        resource = self.tagged(resource_arn)
+        resource.tags = [tag for tag in resource.tags if tag["Key"] not in keys]
 
     def describe_inference_experiment(self, name: str) -> InferenceExperiment:
         self.settle()

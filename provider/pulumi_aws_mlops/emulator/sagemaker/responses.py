@@ -12,6 +12,18 @@ class SageMakerInferenceResponse:
     def __init__(self, backend: SageMakerInferenceBackend) -> None:
         self.backend = backend
 
+    # -- tags of the emulated resources ---------------------------------------------------------------
+    def add_tags(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"Tags": self.backend.add_tags(params["ResourceArn"], params["Tags"])}
+
+    def delete_tags(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.backend.delete_tags(params["ResourceArn"], params["TagKeys"])
+        return {}
+
+    def list_tags(self, params: dict[str, Any]) -> dict[str, Any]:
+        tags = self.backend.tagged(params["ResourceArn"]).tags
+        return {"Tags": list(tags)}
+
     # -- inference experiments ------------------------------------------------------------------
     def create_inference_experiment(self, params: dict[str, Any]) -> dict[str, Any]:
         experiment = self.backend.create_inference_experiment(
