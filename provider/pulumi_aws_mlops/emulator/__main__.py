@@ -26,6 +26,13 @@ def _duration(text: str) -> tuple[str, float]:
     return name, float(seconds)
 
 
+def _quota(text: str) -> tuple[str, int]:
+    name, _, count = text.partition("=")
+    if not name or not count.isdigit():
+        raise argparse.ArgumentTypeError("expected NAME=N, e.g. models=100")
+    return name, int(count)
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m pulumi_aws_mlops.emulator", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -39,6 +46,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="simulated duration of a transition, e.g. training=1800 (repeatable)")
     parser.add_argument("--fail-next", action="append", default=[], metavar="KIND",
                         help="make the next run of KIND fail: ingestion, training, experiment, recommendations")
+    parser.add_argument("--quota", type=_quota, action="append", default=[], metavar="NAME=N",
+                        help="raise a service quota, e.g. models=100 (datasets, models, inference_schedulers, "
+                             "label_groups, active_experiments, active_recommendation_jobs)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the fault injector")
     return parser.parse_args(argv)
 
@@ -49,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     faults.update({"durations": dict(args.duration)})
     for kind in args.fail_next:
         faults.fail_next(kind)
-    emulator = Emulator(clock=Clock(time_scale=args.time_scale), faults=faults)
+    emulator = Emulator(clock=Clock(time_scale=args.time_scale), faults=faults, quotas=dict(args.quota))
     try:
         server = EmulatorServer(emulator, host=args.host, port=args.port)
     except (ValueError, OSError) as exc:

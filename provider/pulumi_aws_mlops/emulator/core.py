@@ -64,6 +64,11 @@ class Call:
 class Emulator:
     clock: Clock = field(default_factory=Clock)
     faults: Faults = field(default_factory=Faults)
+    # Raised service quotas, as an account would get them on request: e.g. {"models": 100}.
+    quotas: dict[str, int] = field(default_factory=dict)
+
+    def quota(self, name: str, default: int) -> int:
+        return self.quotas.get(name, default)
 
     def __post_init__(self) -> None:
         self.calls: list[Call] = []

@@ -69,6 +69,9 @@ class EmulatorApp:
             elif action == "faults" and request.method == "POST":
                 emulator.faults.update(document)
                 result = self._state()
+            elif action == "quotas" and request.method == "POST":
+                emulator.quotas.update({str(name): int(count) for name, count in document.items()})
+                result = self._state()
             elif action == "calls":
                 result = [
                     {"at": c.at.isoformat(), "service": c.service, "operation": c.operation,
@@ -91,7 +94,7 @@ class EmulatorApp:
     def _state(self) -> dict[str, Any]:
         clock = self.emulator.clock
         return {"now": clock.now().isoformat(), "time_scale": clock.time_scale,
-                "faults": self.emulator.faults.snapshot()}
+                "faults": self.emulator.faults.snapshot(), "quotas": dict(self.emulator.quotas)}
 
 
 def _replay(body: bytes) -> Any:

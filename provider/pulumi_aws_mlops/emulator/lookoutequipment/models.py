@@ -39,7 +39,7 @@ from .timeline import Timeline
 if TYPE_CHECKING:
     from ..core import Emulator
 
-# Documented quotas (per account and region): 15 datasets, 15 label groups, one inference scheduler
+# Documented quotas (per account and region; `Emulator.quotas` raises them as a quota increase would): 15 datasets, 15 label groups, one inference scheduler
 # per model. The service documents no model or scheduler count; 15 keeps the same order.
 MAX_DATASETS = 15
 MAX_LABEL_GROUPS = 15
@@ -701,8 +701,9 @@ class LookoutEquipmentBackend:
         replayed = self._replay_or_conflict("CreateDataset", params, f"Dataset {name}", self.datasets.get(name))
         if replayed is not None:
             return replayed
-        if len(self.datasets) >= MAX_DATASETS:
-            raise quota_exceeded("datasets", MAX_DATASETS)
+        limit = self.emulator.quota("datasets", MAX_DATASETS)
+        if len(self.datasets) >= limit:
+            raise quota_exceeded("datasets", limit)
         inline = (params.get("DatasetSchema") or {}).get("InlineDataSchema")
         schema = _parse_schema(inline) if inline else None
         dataset = Dataset(name, self._arn("dataset", name), self.now, schema,
@@ -794,8 +795,9 @@ class LookoutEquipmentBackend:
                                             self.label_groups.get(name))
         if replayed is not None:
             return replayed
-        if len(self.label_groups) >= MAX_LABEL_GROUPS:
-            raise quota_exceeded("label groups", MAX_LABEL_GROUPS)
+        limit = self.emulator.quota("label_groups", MAX_LABEL_GROUPS)
+        if len(self.label_groups) >= limit:
+            raise quota_exceeded("label groups", limit)
         now = self.now
         group = LabelGroup(name, self._arn("label-group", name), list(params.get("FaultCodes") or []), now, now)
         self.label_groups[name] = group
@@ -869,8 +871,9 @@ class LookoutEquipmentBackend:
         if replayed is not None:
             return replayed
         dataset = self.dataset(params["DatasetName"])
-        if len(self.models) >= MAX_MODELS:
-            raise quota_exceeded("models", MAX_MODELS)
+        limit = self.emulator.quota("models", MAX_MODELS)
+        if len(self.models) >= limit:
+            raise quota_exceeded("models", limit)
         ingested = dataset.ingested
         if ingested is None or dataset.schema is None:
             raise ValidationException(f"Dataset {dataset.name} has no ingested data (its status is "
@@ -1007,8 +1010,9 @@ class LookoutEquipmentBackend:
         if taken is not None:
             raise ConflictException(f"Model {model.name} already has inference scheduler {taken.name}; "
                                     "a model can have only one")
-        if len(self.inference_schedulers) >= MAX_INFERENCE_SCHEDULERS:
-            raise quota_exceeded("inference schedulers", MAX_INFERENCE_SCHEDULERS)
+        limit = self.emulator.quota("inference_schedulers", MAX_INFERENCE_SCHEDULERS)
+        if len(self.inference_schedulers) >= limit:
+            raise quota_exceeded("inference schedulers", limit)
         settings = _scheduler_settings(params, None)
         now = self.now
         scheduler = InferenceScheduler(name, self._arn("inference-scheduler", name), model,

@@ -125,7 +125,9 @@ class SageMakerInferenceBackend:
         busy = [e.name for e in self.experiments.values() if not e.lifecycle.finished and e.endpoint_name == endpoint_name]
         if busy:
             raise ResourceInUse(f"Endpoint '{endpoint_name}' is already used by inference experiment '{busy[0]}'.")
-        self._check_limit(self.experiments.values(), self.limits.active_experiments, "inference experiments")
+        self._check_limit(self.experiments.values(),
+                          self.emulator.quota("active_experiments", self.limits.active_experiments),
+                          "inference experiments")
         experiment = InferenceExperiment(
             name=name,
             arn=arn(self.account_id, self.region_name, "inference-experiment", name),
@@ -266,7 +268,9 @@ class SageMakerInferenceBackend:
             if endpoint.get("EndpointName")
         ]
         self._check_limit(
-            self.recommendation_jobs.values(), self.limits.active_recommendation_jobs, "inference recommendations jobs"
+            self.recommendation_jobs.values(),
+            self.emulator.quota("active_recommendation_jobs", self.limits.active_recommendation_jobs),
+            "inference recommendations jobs",
         )
         job = RecommendationsJob(
             name=job_name,
