@@ -30,6 +30,8 @@ from tests.harness._provider_host import ProviderHost
 TIME_SCALE = 3600.0
 PARALLEL = 16
 STACK_SIZE = 100
+# A quota increase, as an account running this many would have.
+QUOTAS = {"models": 2 * PARALLEL + 2, "datasets": STACK_SIZE + 1}
 
 
 def host_env(server: EmulatorServer) -> dict[str, str]:
@@ -71,7 +73,7 @@ def trainings(host: ProviderHost, dataset: str, count: int, tag: str) -> float:
 
 
 def parallel_trainings(threads_env: str | None) -> tuple[float, float]:
-    with tempfile.TemporaryDirectory() as folder, EmulatorServer(Emulator(clock=Clock(time_scale=TIME_SCALE))) as server:
+    with tempfile.TemporaryDirectory() as folder, EmulatorServer(Emulator(clock=Clock(time_scale=TIME_SCALE), quotas=QUOTAS)) as server:
         s3 = boto3.client("s3", endpoint_url=server.endpoint_url, region_name="us-east-1",
                           aws_access_key_id="bench", aws_secret_access_key="bench")
         s3.create_bucket(Bucket=BUCKET)
@@ -103,7 +105,7 @@ for index in range({count}):
 
 
 def hundred_resources() -> tuple[int, float, int]:
-    with tempfile.TemporaryDirectory() as folder, EmulatorServer(Emulator(clock=Clock(time_scale=TIME_SCALE))) as server:
+    with tempfile.TemporaryDirectory() as folder, EmulatorServer(Emulator(clock=Clock(time_scale=TIME_SCALE), quotas=QUOTAS)) as server:
         program = Path(folder) / "program"
         program.mkdir()
         (program / "Pulumi.yaml").write_text("name: scale\nruntime: python\n")
