@@ -17,7 +17,7 @@ demo: $(STAMP)
 
 # pytest exits 5 when it collected nothing: that is a failure here, not a pass.
 test: $(STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider; status=$$?; \
+	$(PY) -m pytest -q -p no:cacheprovider -n auto; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest ran no tests" >&2; exit 1; fi; exit $$status
 
 lint: $(STAMP)
