@@ -35,8 +35,8 @@ def host_logs() -> list[LogRecord]:
     return []
 
 
-@pytest.fixture
-def provider_host(emulator_server: EmulatorServer, tmp_path: Path, host_logs: list[LogRecord]) -> Iterator[ProviderHost]:
+def start_host(emulator_server: EmulatorServer, cwd: Path, logs: list[LogRecord]) -> ProviderHost:
+    """A provider host as the Pulumi CLI would start it, pointed at the emulator and its clock."""
     env = {
         **os.environ,
         "AWS_ENDPOINT_URL": emulator_server.endpoint_url,
@@ -45,7 +45,12 @@ def provider_host(emulator_server: EmulatorServer, tmp_path: Path, host_logs: li
         TIME_SCALE_ENV: str(TIME_SCALE),
         "PULUMI_PROJECT": "proj",
     }
-    host = ProviderHost(env=env, cwd=tmp_path, config={"aws:region": "us-east-1"}, log=host_logs.append, timeout=120)
+    return ProviderHost(env=env, cwd=cwd, config={"aws:region": "us-east-1"}, log=logs.append, timeout=120)
+
+
+@pytest.fixture
+def provider_host(emulator_server: EmulatorServer, tmp_path: Path, host_logs: list[LogRecord]) -> Iterator[ProviderHost]:
+    host = start_host(emulator_server, tmp_path, host_logs)
     try:
         yield host
     finally:

@@ -8,6 +8,7 @@ server on a clock running at 3600x, and state is carried between calls exactly a
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import boto3
@@ -19,7 +20,7 @@ from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedule
 from tests.harness._provider_host import ProviderHost
 from tests.harness._types import LogRecord
 
-from .conftest import BUCKET, PUMP
+from .conftest import BUCKET, PUMP, start_host
 
 ROLE = "arn:aws:iam::123456789012:role/lookout-access"
 
@@ -185,3 +186,40 @@ def test_more_than_four_long_waits_run_at_once(provider_host: ProviderHost, emul
     first_finish = min(created).timestamp() + emulator_server.emulator.faults.duration("training")
     # With the host's four threads, the fifth training could only start after the first one finished.
     assert max(created).timestamp() < first_finish, "all eight trainings started before the first one finished"
+
+
+def test_a_killed_host_leaves_a_training_the_next_up_adopts(
+    provider_host: ProviderHost, emulator_server: EmulatorServer, tmp_path: Any, host_logs: list[LogRecord]
+) -> None:
+    """The provider host dies mid-wait (as when `pulumi up` is killed); the next `up` resumes the same training."""
+    emulator = emulator_server.emulator
+    emulator.faults.update({"durations": {"training": 3 * 3600}})  # three seconds of wall time at 3600x
+    dataset = Resource(provider_host, "Dataset", "pump-data", DatasetProvider())
+    dataset.create(**dataset_args())
+    model = Resource(provider_host, "Model", "pump-model", ModelProvider())
+    doomed = threading.Thread(target=lambda: _ignore_errors(lambda: model.create(**model_args(dataset.id))))
+    doomed.start()
+    deadline = time.monotonic() + 30
+    while emulator.count("CreateModel") == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    provider_host._proc.kill()  # SIGKILL: no cleanup, no answer to the engine
+    doomed.join(timeout=30)
+    assert model.id == "", "the engine never heard back: the model is not in the state"
+
+    second = start_host(emulator_server, tmp_path, host_logs)
+    try:
+        retry = Resource(second, "Model", "pump-model", ModelProvider())
+        outputs = retry.create(**model_args(dataset.id))
+    finally:
+        second.stop()
+    assert outputs["status"] == "SUCCESS"
+    started = [c for c in emulator.calls if c.operation == "CreateModel" and c.error is None]
+    assert len(started) == 1, "one training, resumed, never a second one"
+    assert any("found it from an interrupted run" in r.message for r in host_logs)
+
+
+def _ignore_errors(action: Any) -> None:
+    try:
+        action()
+    except Exception:  # the host was killed under this call: its error is the point of the test
+        return
