@@ -88,7 +88,8 @@ class BaseProvider(ResourceProvider):
 
     def _auto_name(self, inputs: Mapping[str, Any]) -> str | None:
         seed = inputs.get(NAME_SEED_KEY)
-        if not seed:
+        if not seed or not isinstance(seed, str):
+            # Only the Resource classes set the seed; anything else is no seed at all.
             return None
         replace_inputs = {k: v for k, v in inputs.items() if k in self.replace_keys and k != self.name_field}
         if contains_unknown(replace_inputs):

@@ -1,0 +1,303 @@
+"""Bad input is stopped at `pulumi preview`: `check` names the field and the reason, and calls no AWS API.
+
+The catalogue covers every pattern, enum, range and cross-field rule of every resource, and unknown or
+misspelt keys at the top level and nested; the property test feeds `check` arbitrary JSON-like inputs.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pulumi.dynamic import ResourceProvider
+
+from pulumi_aws_mlops._internal.inputs import UNKNOWN, contains_unknown
+from pulumi_aws_mlops._internal.naming import NAME_SEED_KEY
+from pulumi_aws_mlops.emulator import Emulator
+from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
+from resources.l4e_fixtures import BUCKET, dataset_inputs, model_inputs, scheduler_inputs
+
+ARN_PATTERN = "arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+"
+NAME_PATTERN = "^[0-9a-zA-Z_-]{1,200}$"
+PREFIX_PATTERN = "(^$)|("
+NOT_AN_INPUT = "is not an input of this resource (check the spelling; inputs are snake_case)"
+COLUMNS = [{"Name": "Timestamp", "Type": "DATETIME"}, {"Name": "flow", "Type": "DOUBLE"}]
+
+
+def _schema(*components: dict[str, Any]) -> dict[str, Any]:
+    return {"Components": list(components)}
+
+
+def _component(name: str = "pump", columns: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {"ComponentName": name, "Columns": COLUMNS if columns is None else columns}
+
+
+def _s3(**fields: Any) -> dict[str, Any]:
+    return {"s3_input_configuration": {"bucket": BUCKET, **fields}}
+
+
+def _out(**fields: Any) -> dict[str, Any]:
+    return {"s3_output_configuration": {"bucket": BUCKET, **fields}}
+
+
+def case(kind: str, path: str, fragment: str, **overrides: Any) -> Any:
+    """One invalid input: the resource's valid inputs with `overrides` (None removes an input)."""
+    provider, valid = {
+        "Dataset": (DatasetProvider, dataset_inputs()),
+        "Model": (ModelProvider, model_inputs("pump-data")),
+        "InferenceScheduler": (InferenceSchedulerProvider, scheduler_inputs("pump-model")),
+    }[kind]
+    inputs = {key: value for key, value in {**valid, **overrides}.items() if value is not None}
+    return pytest.param(provider, inputs, path, fragment, id=f"{kind}:{path}:{fragment[:40]}")
+
+
+DATASET = [
+    case("Dataset", "dataset_name", f"regular expression pattern: {NAME_PATTERN}", dataset_name="pump data"),
+    case("Dataset", "dataset_name", "length less than or equal to 200", dataset_name="d" * 201),
+    case("Dataset", "dataset_name", "valid string", dataset_name=42),
+    case("Dataset", "role_arn", ARN_PATTERN, role_arn="not-an-arn"),
+    case("Dataset", "role_arn", ARN_PATTERN, role_arn="arn:aws:iam::12345:role/short-account"),
+    case("Dataset", "role_arn", ARN_PATTERN, role_arn="arn:aws:iam::123456789012:user/not-a-role"),
+    case("Dataset", "role_arn", "length greater than or equal to 20", role_arn=""),
+    case("Dataset", "server_side_kms_key_id", "regular expression pattern", server_side_kms_key_id="bad key!"),
+    case("Dataset", "server_side_kms_key_id", "length greater than or equal to 1", server_side_kms_key_id=""),
+    case("Dataset", "ingestion_input_configuration.s3_input_configuration.bucket", "regular expression pattern",
+         ingestion_input_configuration=_s3(bucket="Bad_Bucket")),
+    case("Dataset", "ingestion_input_configuration.s3_input_configuration.bucket", "length greater than or equal to 3",
+         ingestion_input_configuration=_s3(bucket="ab")),
+    case("Dataset", "ingestion_input_configuration.s3_input_configuration.bucket", "is required",
+         ingestion_input_configuration={"s3_input_configuration": {"prefix": "pump/"}}),
+    case("Dataset", "ingestion_input_configuration.s3_input_configuration.prefix", PREFIX_PATTERN,
+         ingestion_input_configuration=_s3(prefix="pump")),
+    case("Dataset", "ingestion_input_configuration.s3_input_configuration.key_pattern",
+         "length less than or equal to 2048", ingestion_input_configuration=_s3(key_pattern="k" * 2049)),
+    case("Dataset", "ingestion_input_configuration.s3_input_configuration", "is required",
+         ingestion_input_configuration={}),
+    case("Dataset", "ingestion_input_configuration.s3_input_configuration.buckett", NOT_AN_INPUT,
+         ingestion_input_configuration={"s3_input_configuration": {"bucket": BUCKET, "buckett": BUCKET}}),
+    case("Dataset", "ingestion_input_configuration.S3InputConfiguration", NOT_AN_INPUT,
+         ingestion_input_configuration={"S3InputConfiguration": {"Bucket": BUCKET}}),
+    case("Dataset", "ingestion_input_configuration", "valid dictionary",
+         ingestion_input_configuration="s3://sensor-data/pump/"),
+    case("Dataset", "datset_name", NOT_AN_INPUT, datset_name="pump"),
+    case("Dataset", "DatasetName", NOT_AN_INPUT, DatasetName="pump"),
+    case("Dataset", "(inputs)", "role_arn is required with ingestion_input_configuration", role_arn=None),
+    case("Dataset", "(inputs)", "dataset_schema is required to ingest data", dataset_schema=None),
+    case("Dataset", "dataset_schema", "is not valid JSON", dataset_schema="{not json"),
+    case("Dataset", "dataset_schema", "Components must be a list of 1 to 3000", dataset_schema=_schema()),
+    case("Dataset", "dataset_schema", "Components must be a list of 1 to 3000",
+         dataset_schema=_schema(*[_component(f"c{i}") for i in range(3001)])),
+    case("Dataset", "dataset_schema", "unknown keys ['Component']", dataset_schema={"Component": [_component()]}),
+    case("Dataset", "dataset_schema", "exactly one DATETIME column, has 0", dataset_schema=_schema(_component(
+        columns=[{"Name": "a", "Type": "DOUBLE"}, {"Name": "b", "Type": "DOUBLE"}]))),
+    case("Dataset", "dataset_schema", "exactly one DATETIME column, has 2", dataset_schema=_schema(_component(
+        columns=[{"Name": "a", "Type": "DATETIME"}, {"Name": "b", "Type": "DATETIME"}]))),
+    case("Dataset", "dataset_schema", "Columns[1].Type must be DATETIME or DOUBLE", dataset_schema=_schema(_component(
+        columns=[COLUMNS[0], {"Name": "b", "Type": "FLOAT"}]))),
+    case("Dataset", "dataset_schema", "Columns[0].Name must match", dataset_schema=_schema(_component(
+        columns=[{"Name": "time stamp", "Type": "DATETIME"}, COLUMNS[1]]))),
+    case("Dataset", "dataset_schema", "Columns[1].Name 'Timestamp' is repeated", dataset_schema=_schema(_component(
+        columns=[COLUMNS[0], {"Name": "Timestamp", "Type": "DOUBLE"}]))),
+    case("Dataset", "dataset_schema", "Columns must list a DATETIME column and at least one DOUBLE",
+         dataset_schema=_schema(_component(columns=COLUMNS[:1]))),
+    case("Dataset", "dataset_schema", "Components[1].ComponentName 'pump' is repeated",
+         dataset_schema=_schema(_component(), _component())),
+    case("Dataset", "dataset_schema", "ComponentName must match", dataset_schema=_schema(_component("pump/1"))),
+    case("Dataset", "tags", "tag 'aws:team'", tags={"aws:team": "ml"}),
+    case("Dataset", "tags", "'pulumi-aws-mlops:owner' is reserved", tags={"pulumi-aws-mlops:owner": "x"}),
+    case("Dataset", "tags", "length less than or equal to 256", tags={"team": "v" * 257}),
+    case("Dataset", "tags", "key member must have length less than or equal to 128", tags={"k" * 129: "v"}),
+    case("Dataset", "tags", "has 201 tags; at most 200", tags={f"k{i}": "v" for i in range(201)}),
+    case("Dataset", "tags", "valid dictionary", tags=["team=ml"]),
+    case("Dataset", "timeouts.create", "is not a duration", timeouts={"create": "forever"}),
+    case("Dataset", "timeouts.create", "must be longer than zero", timeouts={"create": "0s"}),
+    case("Dataset", "timeouts.delete", "is not a duration", timeouts={"delete": "-5m"}),
+    case("Dataset", "timeouts.creat", NOT_AN_INPUT, timeouts={"creat": "1h"}),
+    case("Dataset", "timeouts", "valid dictionary", timeouts="1h"),
+]
+
+MODEL = [
+    case("Model", "model_name", f"regular expression pattern: {NAME_PATTERN}", model_name="pump model"),
+    case("Model", "model_name", "length less than or equal to 200", model_name="m" * 201),
+    case("Model", "dataset_name", f"regular expression pattern: {NAME_PATTERN}", dataset_name="data/set"),
+    case("Model", "dataset_name", "is required", dataset_name=None),
+    case("Model", "role_arn", ARN_PATTERN, role_arn="arn:aws:iam::123456789012:user/x"),
+    case("Model", "server_side_kms_key_id", "regular expression pattern", server_side_kms_key_id="a b"),
+    case("Model", "off_condition", "length greater than or equal to 1", off_condition=""),
+    case("Model", "off_condition", "length less than or equal to 2048", off_condition="x" * 2049),
+    case("Model", "training_data_start_time", "not an ISO 8601 timestamp", training_data_start_time="yesterday"),
+    case("Model", "training_data_start_time", "not an ISO 8601 timestamp",
+         training_data_start_time="2025-13-01T00:00:00Z"),
+    case("Model", "training_data_start_time", "valid string", training_data_start_time=20250101),
+    case("Model", "(inputs)", "training_data_start_time (2025-01-01T00:00:00Z) must be before training_data_end_time",
+         training_data_end_time="2024-12-01T00:00:00Z"),
+    case("Model", "(inputs)", "evaluation_data_start_time (2025-03-01T00:00:00Z) must be before evaluation_data_end",
+         evaluation_data_start_time="2025-03-01T00:00:00Z", evaluation_data_end_time="2025-02-15T00:00:00Z"),
+    case("Model", "(inputs)", "must not be before training_data_end_time", evaluation_data_start_time="2025-01-15T00:00Z"),
+    case("Model", "(inputs)", "training_data_start_time and training_data_end_time go together",
+         training_data_end_time=None),
+    case("Model", "(inputs)", "evaluation_data_start_time and evaluation_data_end_time go together",
+         evaluation_data_end_time=None),
+    case("Model", "data_pre_processing_configuration.target_sampling_rate", "enum value set",
+         data_pre_processing_configuration={"target_sampling_rate": "PT2M"}),
+    case("Model", "data_pre_processing_configuration.sampling_rate", NOT_AN_INPUT,
+         data_pre_processing_configuration={"sampling_rate": "PT5M"}),
+    case("Model", "labels_input_configuration", "set exactly one of s3_input_configuration and label_group_name",
+         labels_input_configuration={}),
+    case("Model", "labels_input_configuration", "set exactly one of",
+         labels_input_configuration={**_s3(prefix="labels/"), "label_group_name": "faults"}),
+    case("Model", "labels_input_configuration.label_group_name", "regular expression pattern",
+         labels_input_configuration={"label_group_name": "bad group!"}),
+    case("Model", "labels_input_configuration.s3_input_configuration.prefix", PREFIX_PATTERN,
+         labels_input_configuration=_s3(prefix="labels")),
+    case("Model", "labels_input_configuration.s3_input_configuration.bucket", "regular expression pattern",
+         labels_input_configuration=_s3(bucket="UPPER")),
+    case("Model", "labels_input_configuration.s3_input_configuration.key_pattern", NOT_AN_INPUT,
+         labels_input_configuration=_s3(key_pattern="{prefix}/{component_name}/*")),
+    case("Model", "model_diagnostics_output_configuration.s3_output_configuration", "is required",
+         model_diagnostics_output_configuration={}),
+    case("Model", "model_diagnostics_output_configuration.kms_key_id", "regular expression pattern",
+         model_diagnostics_output_configuration={**_out(), "kms_key_id": "!"}),
+    case("Model", "model_diagnostics_output_configuration.s3_output_configuration.bucket", "length greater than",
+         model_diagnostics_output_configuration=_out(bucket="a")),
+    case("Model", "dataset_schema", "Components must be a list", dataset_schema=_schema()),
+    case("Model", "tags", "tag 'aws:x'", tags={"aws:x": "y"}),
+    case("Model", "timeouts.update", "is not a duration", timeouts={"update": "soon"}),
+    case("Model", "training_start_time", NOT_AN_INPUT, training_start_time="2025-01-01T00:00:00Z"),
+    case("Model", "ModelName", NOT_AN_INPUT, ModelName="m"),
+]
+
+SCHEDULER = [
+    case("InferenceScheduler", "inference_scheduler_name", f"regular expression pattern: {NAME_PATTERN}",
+         inference_scheduler_name="pump scheduler"),
+    case("InferenceScheduler", "inference_scheduler_name", "length less than or equal to 200",
+         inference_scheduler_name="s" * 201),
+    case("InferenceScheduler", "model_name", "regular expression pattern", model_name="m m"),
+    case("InferenceScheduler", "model_name", "is required", model_name=None),
+    case("InferenceScheduler", "data_upload_frequency", "enum value set: [PT5M, PT10M, PT15M, PT30M, PT1H]",
+         data_upload_frequency="PT2M"),
+    case("InferenceScheduler", "data_upload_frequency", "is required", data_upload_frequency=None),
+    case("InferenceScheduler", "data_delay_offset_in_minutes", "value less than or equal to 60",
+         data_delay_offset_in_minutes=61),
+    case("InferenceScheduler", "data_delay_offset_in_minutes", "value greater than or equal to 0",
+         data_delay_offset_in_minutes=-1),
+    case("InferenceScheduler", "data_delay_offset_in_minutes", "valid integer", data_delay_offset_in_minutes="five"),
+    case("InferenceScheduler", "data_delay_offset_in_minutes", "fractional part", data_delay_offset_in_minutes=2.5),
+    case("InferenceScheduler", "desired_state", "'RUNNING' or 'STOPPED'", desired_state="PAUSED"),
+    case("InferenceScheduler", "desired_state", "'RUNNING' or 'STOPPED'", desired_state="running"),
+    case("InferenceScheduler", "role_arn", "is required", role_arn=None),
+    case("InferenceScheduler", "role_arn", ARN_PATTERN, role_arn="role/lookout-access"),
+    case("InferenceScheduler", "server_side_kms_key_id", "regular expression pattern", server_side_kms_key_id="!"),
+    case("InferenceScheduler", "data_input_configuration.s3_input_configuration.prefix", PREFIX_PATTERN,
+         data_input_configuration=_s3(prefix="in")),
+    case("InferenceScheduler", "data_input_configuration.s3_input_configuration.bucket", "regular expression",
+         data_input_configuration=_s3(bucket="-bad-")),
+    case("InferenceScheduler", "data_input_configuration.input_time_zone_offset", "regular expression pattern",
+         data_input_configuration={**_s3(), "input_time_zone_offset": "UTC"}),
+    case("InferenceScheduler", "data_input_configuration.inference_input_name_configuration.timestamp_format",
+         "regular expression pattern",
+         data_input_configuration={**_s3(), "inference_input_name_configuration": {"timestamp_format": "dd/MM/yy"}}),
+    case("InferenceScheduler",
+         "data_input_configuration.inference_input_name_configuration.component_timestamp_delimiter",
+         "regular expression pattern", data_input_configuration={
+             **_s3(), "inference_input_name_configuration": {"component_timestamp_delimiter": "+"}}),
+    case("InferenceScheduler", "data_input_configuration.inference_input_name_configuration.timestampFormat",
+         NOT_AN_INPUT, data_input_configuration={**_s3(), "inference_input_name_configuration": {
+             "timestampFormat": "EPOCH"}}),
+    case("InferenceScheduler", "data_input_configuration.s3_input_config", NOT_AN_INPUT,
+         data_input_configuration={"s3_input_config": {"bucket": BUCKET}}),
+    case("InferenceScheduler", "data_input_configuration", "valid dictionary",
+         data_input_configuration="s3://sensor-data/in/"),
+    case("InferenceScheduler", "data_output_configuration.s3_output_configuration", "is required",
+         data_output_configuration={}),
+    case("InferenceScheduler", "data_output_configuration.s3_output_configuration.bucket", "length greater than",
+         data_output_configuration=_out(bucket="x")),
+    case("InferenceScheduler", "data_output_configuration.s3_output_configuration.prefix", PREFIX_PATTERN,
+         data_output_configuration=_out(prefix="out")),
+    case("InferenceScheduler", "data_output_configuration.kms_key_id", "regular expression pattern",
+         data_output_configuration={**_out(), "kms_key_id": " "}),
+    case("InferenceScheduler", "tags", "'pulumi-aws-mlops:owner' is reserved", tags={"pulumi-aws-mlops:owner": "x"}),
+    case("InferenceScheduler", "timeouts.delete", "is not a duration", timeouts={"delete": "1 hour"}),
+    case("InferenceScheduler", "upload_frequency", NOT_AN_INPUT, upload_frequency="PT5M"),
+]
+
+CATALOGUE = DATASET + MODEL + SCHEDULER
+
+
+def test_the_catalogue_is_large() -> None:
+    assert len(CATALOGUE) >= 80 and min(len(DATASET), len(MODEL), len(SCHEDULER)) >= 25
+
+
+@pytest.mark.parametrize(("provider_class", "inputs", "path", "fragment"), CATALOGUE)
+def test_check_rejects_bad_input_naming_the_field_with_no_aws_call(
+    emulator: Emulator, provider_class: type[ResourceProvider], inputs: dict[str, Any], path: str, fragment: str
+) -> None:
+    result = provider_class().check({}, inputs)
+    reasons = [failure.reason for failure in result.failures]
+    matching = [f for f in result.failures if f.reason.startswith(f"{path}: ") and fragment in f.reason]
+    assert matching, f"no failure at {path!r} saying {fragment!r}; got {reasons}"
+    assert matching[0].property == path.split(".")[0], "the engine shows the failure at the top-level input"
+    assert emulator.calls == [], "check must not call AWS"
+
+
+# -- property: check never raises, and what it passes validates --------------------------------------
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12) | st.just(UNKNOWN),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+)
+VALID = {
+    DatasetProvider: dataset_inputs(tags={"team": "ml"}, timeouts={"create": "1h"}),
+    ModelProvider: model_inputs("pump-data", labels_input_configuration=_s3(prefix="labels/"),
+                                data_pre_processing_configuration={"target_sampling_rate": "PT5M"}),
+    InferenceSchedulerProvider: scheduler_inputs("pump-model", data_delay_offset_in_minutes=5, desired_state="STOPPED"),
+}
+
+
+@st.composite
+def mutation_of(draw: Callable[[st.SearchStrategy[Any]], Any], value: Any) -> Any:
+    """`value` with one place in it replaced, removed, or given an extra key."""
+    if isinstance(value, dict) and value and draw(st.booleans()):
+        key = draw(st.sampled_from(sorted(value)))
+        return {**value, key: draw(mutation_of(value[key]))}
+    if isinstance(value, list) and value and draw(st.booleans()):
+        index = draw(st.integers(0, len(value) - 1))
+        return [*value[:index], draw(mutation_of(value[index])), *value[index + 1:]]
+    if isinstance(value, dict) and draw(st.booleans()):
+        if value and draw(st.booleans()):
+            removed = draw(st.sampled_from(sorted(value)))
+            return {k: v for k, v in value.items() if k != removed}
+        return {**value, draw(st.text(min_size=1, max_size=8)): draw(JSON)}
+    return draw(JSON)
+
+
+def inputs_for(provider_class: type[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    keys = st.sampled_from([*provider_class.args_model.model_fields, NAME_SEED_KEY]) | st.text(max_size=10)
+    arbitrary = st.dictionaries(keys, JSON, max_size=8)
+    valid = copy.deepcopy(VALID[provider_class])
+    mutated = mutation_of(valid).filter(lambda v: isinstance(v, dict))
+    several = mutated.flatmap(mutation_of).filter(lambda v: isinstance(v, dict))
+    return arbitrary | mutated | several
+
+
+@pytest.mark.parametrize("provider_class", list(VALID))
+def test_check_never_raises_and_what_it_passes_validates(provider_class: type[Any]) -> None:
+    provider = provider_class()
+    assert provider.check({}, VALID[provider_class]).failures == []
+
+    @settings(max_examples=200, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @given(inputs=inputs_for(provider_class))
+    def property_holds(inputs: dict[str, Any]) -> None:
+        result = provider.check({}, copy.deepcopy(inputs))
+        assert all(isinstance(f.reason, str) and f.reason for f in result.failures)
+        if not result.failures and not contains_unknown(result.inputs):
+            provider.parse(result.inputs)  # what create will parse
+            assert provider.diff("id", dict(result.inputs), dict(result.inputs)).changes is False
+
+    property_holds()
