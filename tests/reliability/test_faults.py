@@ -38,6 +38,14 @@ def refresh(provider: Any, id_: str, outs: dict[str, Any]) -> dict[str, Any]:
     return dict(result.outs)
 
 
+def the_next_up_makes_one_dataset(emulator: Emulator) -> str:
+    """`pulumi up` after the trouble: the dataset is made and ingested, and the cloud holds it alone, once."""
+    dataset, outs = create(DatasetProvider(), dataset_inputs())
+    assert outs["status"] == "ACTIVE"
+    assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset])
+    return dataset
+
+
 @pytest.fixture
 def model(emulator: Emulator) -> tuple[str, str]:
     """An ingested dataset and a trained model (dataset, model), with the call log cleared."""
@@ -134,15 +142,12 @@ def test_a_storm_botocore_gives_up_on_fails_the_up_and_the_next_up_adopts(
 # -- long operations that fail ---------------------------------------------------------------------
 def test_a_failed_ingestion_explains_leaves_nothing_and_the_next_up_succeeds(emulator: Emulator) -> None:
     emulator.faults.fail_next("ingestion")
-    provider = DatasetProvider()
     with pytest.raises(ResourceFailedError) as raised:
-        create(provider, dataset_inputs())
+        create(DatasetProvider(), dataset_inputs())
     assert "data ingestion failed (FAILED): Ingestion failed: forced" in str(raised.value)
     assert "Fix the data or the ingestion inputs and run `pulumi up` again" in str(raised.value)
     assert_cloud_holds(emulator)
-    dataset, outs = create(provider, dataset_inputs())
-    assert outs["status"] == "ACTIVE"
-    assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset])
+    the_next_up_makes_one_dataset(emulator)
 
 
 def test_a_bad_csv_names_file_and_line_and_the_up_after_fixing_it_succeeds(emulator: Emulator) -> None:
@@ -152,16 +157,13 @@ def test_a_bad_csv_names_file_and_line_and_the_up_after_fixing_it_succeeds(emula
     lines = files[key].split(b"\n")
     lines[5] += b",1.0"
     s3.put_object(Bucket=BUCKET, Key=key, Body=b"\n".join(lines))
-    provider = DatasetProvider()
     with pytest.raises(ResourceFailedError) as raised:
-        create(provider, dataset_inputs())
+        create(DatasetProvider(), dataset_inputs())
     assert f"s3://{BUCKET}/{key}: line 6 has" in str(raised.value)
     assert_cloud_holds(emulator)
 
     s3.put_object(Bucket=BUCKET, Key=key, Body=files[key])
-    dataset, outs = create(provider, dataset_inputs())
-    assert outs["status"] == "ACTIVE"
-    assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset])
+    the_next_up_makes_one_dataset(emulator)
 
 
 def test_a_failed_training_explains_leaves_nothing_and_the_next_up_trains(emulator: Emulator) -> None:
@@ -255,16 +257,13 @@ def test_killed_at_each_scheduler_wait_the_next_run_finishes_the_job_without_rep
 
 # -- deadlines -------------------------------------------------------------------------------------
 def test_an_ingestion_past_its_deadline_says_what_how_long_and_how_to_wait_longer(emulator: Emulator) -> None:
-    provider = DatasetProvider()
     with pytest.raises(WaitTimeoutError) as raised:
-        create(provider, dataset_inputs(timeouts={"create": "2m"}))
+        create(DatasetProvider(), dataset_inputs(timeouts={"create": "2m"}))
     message = str(raised.value)
     assert "dataset 'pump-data-" in message and "timed out after 2m00s waiting for data ingestion" in message
     assert "still IN_PROGRESS" in message and "timeouts={'create': '4m00s'}" in message
     assert raised.value.last_state == "IN_PROGRESS" and raised.value.elapsed == pytest.approx(120, abs=1)
-    dataset, outs = create(provider, dataset_inputs())
-    assert outs["status"] == "ACTIVE"
-    assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset])
+    the_next_up_makes_one_dataset(emulator)
 
 
 def test_a_training_past_its_deadline_says_so_and_the_retry_resumes_it(emulator: Emulator) -> None:
@@ -311,9 +310,7 @@ def test_a_dataset_deleted_out_of_band_is_dropped_by_refresh_and_made_again_by_u
     dataset, outs = create(provider, dataset_inputs())
     aws("lookoutequipment").delete_dataset(DatasetName=dataset)
     assert provider.read(dataset, outs).id is None
-    again, outs = create(provider, dataset_inputs())
-    assert again == dataset and outs["status"] == "ACTIVE"
-    assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset])
+    assert the_next_up_makes_one_dataset(emulator) == dataset
 
 
 def test_a_model_retagged_or_deleted_out_of_band_is_repaired(emulator: Emulator, model: tuple[str, str]) -> None:
@@ -333,12 +330,19 @@ def test_a_model_retagged_or_deleted_out_of_band_is_repaired(emulator: Emulator,
     assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset], models=[name])
 
 
-def test_a_scheduler_changed_or_deleted_out_of_band_is_seen_by_refresh_and_repaired_by_up(
+def test_a_scheduler_stopped_changed_or_deleted_out_of_band_is_seen_by_refresh_and_repaired_by_up(
     emulator: Emulator, model: tuple[str, str], scheduler: tuple[str, dict[str, Any]]
 ) -> None:
     provider = InferenceSchedulerProvider()
     id_, outs = scheduler
     client = aws("lookoutequipment")
+    client.stop_inference_scheduler(InferenceSchedulerName=id_)
+    emulator.clock.advance(120)
+    outs = refresh(provider, id_, outs)
+    assert (outs["status"], outs["desired_state"]) == ("STOPPED", "STOPPED")
+    _, outs = update(provider, id_, outs, scheduler_inputs(model[1]))
+    assert outs["status"] == "RUNNING"
+
     client.stop_inference_scheduler(InferenceSchedulerName=id_)
     emulator.clock.advance(120)
     client.update_inference_scheduler(InferenceSchedulerName=id_, DataUploadFrequency="PT1H",
