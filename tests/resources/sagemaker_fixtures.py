@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
 import pytest
-from moto.sagemaker.models import SageMakerModelBackend
+from botocore.loaders import Loader
 
 from pulumi_aws_mlops._internal.naming import NAME_SEED_KEY
 from pulumi_aws_mlops.emulator import Emulator
-from pulumi_aws_mlops.emulator.sagemaker.models import EMULATED_OPERATIONS
 
 ROLE = "arn:aws:iam::123456789012:role/sagemaker-access"
 ENDPOINT = "churn"
@@ -91,27 +90,42 @@ def load_test_inputs(seed: str = "proj/dev/churn-load-test", **overrides: Any) -
     })
 
 
+def imported(provider: Any, id_: str, expected_inputs: set[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`pulumi import`: read with nothing but the id rebuilds complete, valid inputs. Returns (inputs, outputs)."""
+    result = provider.read(id_, {})
+    assert result.id == id_ and result.inputs is not None
+    assert expected_inputs <= set(result.inputs), sorted(expected_inputs - set(result.inputs))
+    assert provider.check(result.inputs, result.inputs).failures == []
+    return dict(result.inputs), dict(result.outs)
+
+
 def sagemaker_mutations(emulator: Any) -> list[str]:
     """The SageMaker calls that changed something, in order (describes and lists left out)."""
     return [op for op in emulator.operations("sagemaker") if not op.startswith(("Describe", "List"))]
 
 
+# botocore data parsed once per test run. Every test makes new boto3 sessions (the client cache is
+# cleared between tests), and parsing SageMaker's service model and the endpoint rules again costs
+# each new session 0.1-0.3 s.
+_LOADED: dict[tuple[Any, ...], Any] = {}
+
+
+def _loaded_once(load: Callable[..., Any]) -> Callable[..., Any]:
+    def cached(loader: Loader, *args: Any, **kwargs: Any) -> Any:
+        key = (load.__name__, *args, *sorted(kwargs.items()))
+        if key not in _LOADED:
+            _LOADED[key] = load(loader, *args, **kwargs)
+        return _LOADED[key]
+
+    return cached
+
+
 @pytest.fixture
 def endpoint(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The production endpoint, with the emulator's experiments and jobs taggable; the call log starts empty."""
-    if "ListTags" not in EMULATED_OPERATIONS:
-        # Until the emulator answers AddTags/ListTags/DeleteTags itself, let moto's tag operations
-        # (which keep tags in each resource's `tags` list) find the emulator's resources.
-        original = SageMakerModelBackend._get_resource_from_arn
-
-        def resource_from_arn(backend: SageMakerModelBackend, arn: str) -> Any:
-            kind, _, name = arn.split(":")[-1].partition("/")
-            emulated = emulator.backend("sagemaker")
-            owned = {"inference-experiment": emulated.experiments,
-                     "inference-recommendations-job": emulated.recommendation_jobs}.get(kind)
-            return owned.get(name) if owned is not None else original(backend, arn)
-
-        monkeypatch.setattr(SageMakerModelBackend, "_get_resource_from_arn", resource_from_arn)
+    """The production endpoint serving the production model; the call log starts empty."""
+    monkeypatch.setattr(Loader, "load_service_model", _loaded_once(Loader.load_service_model))
+    monkeypatch.setattr(Loader, "load_data", _loaded_once(Loader.load_data))
+    monkeypatch.setattr(Loader, "load_data_with_path", _loaded_once(Loader.load_data_with_path))
     deploy_production_endpoint()
     emulator.calls.clear()
     yield ENDPOINT

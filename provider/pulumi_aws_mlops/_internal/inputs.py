@@ -15,7 +15,7 @@ from pydantic.alias_generators import to_pascal
 from pydantic_core import ErrorDetails
 
 from .naming import OWNER_TAG_KEY
-from .service_model import compile_pattern, member_constraints, shape_constraints
+from .service_model import member_constraints, shape_constraints
 
 # The value Pulumi puts in place of an input that is not known yet (during preview).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -58,13 +58,9 @@ def _request_value(value: Any) -> Any:
     return value
 
 
-def aws(service: str, shape: str, member: str | None = None, *, whole_match: bool = False) -> AfterValidator:
-    """Validate a field with the constraints of a botocore shape (or of one member of a structure).
-
-    `whole_match`: the pattern must match the whole value. SageMaker's botocore model carries its
-    patterns without `^...$`, yet the service matches whole values ("bad_name" is refused).
-    """
-    violations = _violations(service, shape, member, whole_match)
+def aws(service: str, shape: str, member: str | None = None) -> AfterValidator:
+    """Validate a field with the constraints of a botocore shape (or of one member of a structure)."""
+    violations = _violations(service, shape, member)
 
     def check(value: Any) -> Any:
         reasons = violations(value)
@@ -75,23 +71,17 @@ def aws(service: str, shape: str, member: str | None = None, *, whole_match: boo
     return AfterValidator(check)
 
 
-def _violations(service: str, shape: str, member: str | None, whole_match: bool) -> Callable[[Any], list[str]]:
+def _violations(service: str, shape: str, member: str | None = None) -> Callable[[Any], list[str]]:
     """Reasons, worded like AWS's (lower-cased first letter), why a value breaks a shape's constraints."""
     constraints = member_constraints(service, shape, member) if member else shape_constraints(service, shape)
 
     def violations(value: Any) -> list[str]:
-        reasons = constraints.violations(value)
-        pattern = constraints.pattern
-        if whole_match and pattern and isinstance(value, str) and not reasons and not (
-            compile_pattern(pattern).fullmatch(value)
-        ):
-            reasons.append(f"Member must satisfy regular expression pattern: ^{pattern}$")
-        return [reason[0].lower() + reason[1:] for reason in reasons]
+        return [reason[0].lower() + reason[1:] for reason in constraints.violations(value)]
 
     return violations
 
 
-def aws_tags(service: str, structure: str, member: str = "Tags", *, whole_match: bool = False) -> AfterValidator:
+def aws_tags(service: str, structure: str, member: str = "Tags") -> AfterValidator:
     """Check Pulumi's `{key: value}` tags against the service's tag list and `Tag` shapes.
 
     One place in the list is kept for the owner tag, whose key users may not set; keys starting
@@ -99,8 +89,8 @@ def aws_tags(service: str, structure: str, member: str = "Tags", *, whole_match:
     """
     limit = member_constraints(service, structure, member).max
     max_tags = int(limit) - 1 if limit is not None else None
-    key_rules = _violations(service, "Tag", "Key", whole_match)
-    value_rules = _violations(service, "Tag", "Value", whole_match)
+    key_rules = _violations(service, "Tag", "Key")
+    value_rules = _violations(service, "Tag", "Value")
 
     def check(tags: dict[str, str]) -> dict[str, str]:
         if max_tags is not None and len(tags) > max_tags:
@@ -109,8 +99,9 @@ def aws_tags(service: str, structure: str, member: str = "Tags", *, whole_match:
             if key == OWNER_TAG_KEY:
                 raise ValueError(f"tag key {key!r} is reserved: pulumi-aws-mlops sets it to mark what it created")
             if key.lower().startswith("aws:"):
-                raise ValueError(f"tag key {key!r} is reserved: keys starting with 'aws:' belong to AWS")
-            reasons = key_rules(key) + value_rules(value)
+                raise ValueError(f"tag {key!r}: keys starting with 'aws:' are reserved for AWS")
+            reasons = [f"key {reason}" for reason in key_rules(key)]
+            reasons += [f"value {reason}" for reason in value_rules(value)]
             if reasons:
                 raise ValueError(f"tag {key!r}: {'; '.join(reasons)}")
         return tags

@@ -92,7 +92,7 @@ class DatasetProvider(LookoutEquipmentProvider):
         args: DatasetInputs = self.parse(news)
         changed = self.changed_keys(olds, news)
         if "tags" in changed:
-            self.sync_tags(olds["arn"], olds.get("tags"), args.tags)
+            self.sync_tags(olds["arn"], args.tags)
         if changed & INGESTION_INPUTS and args.ingestion_input_configuration is not None:
             self.ingest(args, timeout=self.timeout(news, "update"))
         return UpdateResult(self.outputs(id_, news))
@@ -171,7 +171,7 @@ class DatasetProvider(LookoutEquipmentProvider):
         return {
             "dataset_name": found["DatasetName"],
             "dataset_schema": json.loads(found["Schema"]) if found.get("Schema") else None,
-            "tags": self.observed_tags(found["DatasetArn"]) or None,
+            "tags": self.observed_tags(found["DatasetArn"]),
             "ingestion_input_configuration": snake_keys(found.get("IngestionInputConfiguration")),
             "role_arn": found.get("RoleArn"),
             "arn": found["DatasetArn"],

@@ -126,7 +126,7 @@ class InferenceSchedulerProvider(LookoutEquipmentProvider):
         changed = self.changed_keys(olds, news)
         timeout = self.timeout(news, "update")
         if "tags" in changed:
-            self.sync_tags(olds["arn"], olds.get("tags"), args.tags)
+            self.sync_tags(olds["arn"], args.tags)
         if changed & set(UPDATABLE):
             # Settings change only while STOPPED: stop, update, and start again if it should run.
             self.converge(id_, "STOPPED", timeout=timeout)
@@ -186,7 +186,7 @@ class InferenceSchedulerProvider(LookoutEquipmentProvider):
             "data_input_configuration": snake_keys(found.get("DataInputConfiguration")),
             "data_output_configuration": snake_keys(found.get("DataOutputConfiguration")),
             "role_arn": found.get("RoleArn"),
-            "tags": self.observed_tags(found["InferenceSchedulerArn"]) or None,
+            "tags": self.observed_tags(found["InferenceSchedulerArn"]),
             # What it is doing, in the vocabulary of the input: drift shows up as a desired_state change.
             "desired_state": "RUNNING" if status in ACTIVE else "STOPPED",
             "arn": found["InferenceSchedulerArn"],

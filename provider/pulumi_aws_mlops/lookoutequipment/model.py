@@ -159,7 +159,7 @@ class ModelProvider(LookoutEquipmentProvider):
         args: ModelInputs = self.parse(news)
         changed = self.changed_keys(olds, news)
         if "tags" in changed:
-            self.sync_tags(olds["arn"], olds.get("tags"), args.tags)
+            self.sync_tags(olds["arn"], args.tags)
         updates = {field: getattr(args, key) for key, field in UPDATABLE.items() if key in changed}
         if updates:
             request = {k: (v.request() if isinstance(v, AwsShape) else v) for k, v in updates.items() if v is not None}
@@ -199,7 +199,7 @@ class ModelProvider(LookoutEquipmentProvider):
             "data_pre_processing_configuration": snake_keys(found.get("DataPreProcessingConfiguration")) or None,
             "off_condition": found.get("OffCondition"),
             "model_diagnostics_output_configuration": snake_keys(found.get("ModelDiagnosticsOutputConfiguration")),
-            "tags": self.observed_tags(found["ModelArn"]) or None,
+            "tags": self.observed_tags(found["ModelArn"]),
             "arn": found["ModelArn"],
             "status": found["Status"],
             "dataset_arn": found.get("DatasetArn"),

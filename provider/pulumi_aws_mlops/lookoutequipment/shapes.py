@@ -6,15 +6,12 @@ import json
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, PlainSerializer, PlainValidator, model_validator
+from pydantic import PlainSerializer, PlainValidator, model_validator
 
-from .._internal.inputs import AwsShape, aws, json_document
-from .._internal.naming import OWNER_TAG_KEY
-from .._internal.service_model import member_constraints
+from .._internal.inputs import AwsShape, aws, aws_tags, json_document
 
 SERVICE = "lookoutequipment"
 MAX_COMPONENTS = 3000
-MAX_TAGS = 200
 
 
 def _l4e(structure: str, member: str) -> Any:
@@ -29,21 +26,7 @@ DatasetName = Annotated[str, _l4e("CreateDatasetRequest", "DatasetName")]
 ModelName = Annotated[str, _l4e("CreateModelRequest", "ModelName")]
 
 
-def _valid_tags(tags: dict[str, str]) -> dict[str, str]:
-    if len(tags) > MAX_TAGS:
-        raise ValueError(f"has {len(tags)} tags; at most {MAX_TAGS} are allowed")
-    key_rules, value_rules = member_constraints(SERVICE, "Tag", "Key"), member_constraints(SERVICE, "Tag", "Value")
-    for key, value in tags.items():
-        if key == OWNER_TAG_KEY:
-            raise ValueError(f"tag key {key!r} is reserved: pulumi-aws-mlops sets it to mark what it created")
-        reasons = [f"key {r[0].lower()}{r[1:]}" for r in key_rules.violations(key)]
-        reasons += [f"value {r[0].lower()}{r[1:]}" for r in value_rules.violations(value)]
-        if reasons:
-            raise ValueError(f"tag {key!r}: {'; '.join(reasons)}")
-    return tags
-
-
-Tags = Annotated[dict[str, str], AfterValidator(_valid_tags)]
+Tags = Annotated[dict[str, str], aws_tags(SERVICE, "CreateDatasetRequest")]
 
 
 # -- the dataset schema document -------------------------------------------------------------------
