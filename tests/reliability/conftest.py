@@ -10,10 +10,32 @@ from typing import Any
 
 import botocore.endpoint
 import pytest
+from botocore.loaders import Loader
 
 from pulumi_aws_mlops._internal import clients, waiting
 from pulumi_aws_mlops.emulator import Emulator
 from resources.conftest import pump_data  # noqa: F401 - the resource tests' sample pump data in S3
+
+# botocore's data files (service models, endpoint rules) parsed once per test process. Every test clears
+# the provider's client cache and moto renews boto3's default session, so each test would otherwise
+# parse them again for every new session: about a third of these tests' time. The data is read-only.
+_PARSED: dict[tuple[Any, ...], Any] = {}
+
+
+def _parsed_once(load: Callable[..., Any]) -> Callable[..., Any]:
+    def cached(loader: Loader, *args: Any, **kwargs: Any) -> Any:
+        key = (load.__name__, *args, *sorted(kwargs.items()))
+        if key not in _PARSED:
+            _PARSED[key] = load(loader, *args, **kwargs)
+        return _PARSED[key]
+
+    return cached
+
+
+@pytest.fixture(autouse=True)
+def botocore_data_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("load_service_model", "load_data", "load_data_with_path"):
+        monkeypatch.setattr(Loader, name, _parsed_once(getattr(Loader, name)))
 
 
 class _VirtualRetrySleep(types.ModuleType):
