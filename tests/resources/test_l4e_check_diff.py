@@ -191,3 +191,15 @@ def test_scheduler_check_and_diff() -> None:
     engine_float = provider.diff("s", {**olds, "data_delay_offset_in_minutes": 5.0},
                                  checked(provider, {**SCHEDULER, "data_delay_offset_in_minutes": 5}))
     assert engine_float.changes is False
+
+
+def test_replacement_that_keeps_an_explicit_name_deletes_first() -> None:
+    provider = DatasetProvider()
+    olds = checked(provider, dataset_inputs(dataset_name="fixed"))
+    other = {"Components": [{**SCHEMA["Components"][0], "ComponentName": "motor"}]}
+    kept = provider.diff("fixed", olds, checked(provider, dataset_inputs(dataset_name="fixed", dataset_schema=other)))
+    assert kept.replaces == ["dataset_schema"] and kept.delete_before_replace is True
+    auto_olds = checked(provider, dataset_inputs())
+    renamed = provider.diff(auto_olds["dataset_name"], auto_olds, checked(provider, dataset_inputs(dataset_schema=other)))
+    assert "dataset_schema" in renamed.replaces and renamed.delete_before_replace is False, \
+        "an auto-named replacement gets a new name, so it is created before the old one is deleted"

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config as BotocoreConfig
 
 from .errors import MlopsError
@@ -48,6 +50,9 @@ class AwsSettings:
 
 
 _lock = threading.Lock()
+# Service models are large JSON files (SageMaker's alone takes ~0.1 s to load): every session shares one
+# loader, and so one parsed copy of each.
+_loader = botocore.loaders.create_loader()
 _sessions: dict[AwsSettings, boto3.Session] = {}
 _clients: dict[tuple[AwsSettings, str], Any] = {}
 
@@ -63,7 +68,11 @@ def client(service: str, settings: AwsSettings) -> Any:
             # boto3 sessions are not thread-safe, so they are built under the lock; clients are.
             session = _sessions.get(settings)
             if session is None:
-                session = boto3.Session(profile_name=settings.profile, region_name=settings.region)
+                core = botocore.session.get_session()
+                core.register_component("data_loader", _loader)
+                session = boto3.Session(
+                    botocore_session=core, profile_name=settings.profile, region_name=settings.region
+                )
                 if session.region_name is None:
                     raise MlopsError(
                         "no AWS region is configured: run `pulumi config set aws:region <region>` "

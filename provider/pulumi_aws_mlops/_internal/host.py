@@ -39,12 +39,12 @@ def widen_host_pool() -> int | None:
     wanted = int(os.environ.get(THREADS_ENV) or DEFAULT_THREADS)
     with _lock:
         if _widened:
-            return _widened[0]._max_workers  # type: ignore[attr-defined]
+            return _widened[0]._max_workers
         pools = [obj for obj in gc.get_objects() if isinstance(obj, ThreadPoolExecutor)]
-        host_pools = [pool for pool in pools if pool._max_workers == HOST_POOL_SIZE]  # type: ignore[attr-defined]
+        host_pools = [pool for pool in pools if pool._max_workers == HOST_POOL_SIZE]
         if len(host_pools) != 1:
             return None
         pool = host_pools[0]
-        pool._max_workers = max(wanted, HOST_POOL_SIZE)  # type: ignore[attr-defined]
+        pool._max_workers = max(wanted, HOST_POOL_SIZE)
         _widened.append(pool)
         return wanted

@@ -100,11 +100,14 @@ class BaseProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = self.changed_keys(olds, news)
         replaces = sorted(changed & self.replace_keys)
+        # A replacement that keeps the name cannot create the new resource first: the name is taken
+        # (and the engine would then delete the resource it just "created").
+        keeps_name = self.name_field not in changed
         return DiffResult(
             changes=bool(changed),
             replaces=replaces,
             stables=sorted(set(self.args_model.model_fields) - changed),
-            delete_before_replace=self.delete_before_replace,
+            delete_before_replace=self.delete_before_replace or bool(replaces and keeps_name),
         )
 
     def changed_keys(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> set[str]:

@@ -152,7 +152,9 @@ class SageMakerInferenceBackend:
 
     # -- tags of the emulated resources ---------------------------------------------------------------
     def tagged(self, resource_arn: str) -> InferenceExperiment | RecommendationsJob:
-        for resource in (*self.experiments.values(), *self.recommendation_jobs.values()):
+        resources: list[InferenceExperiment | RecommendationsJob] = [
+            *self.experiments.values(), *self.recommendation_jobs.values()]
+        for resource in resources:
             if resource.arn == resource_arn:
                 return resource
         raise ResourceNotFound(f"Resource {resource_arn} not found.")
