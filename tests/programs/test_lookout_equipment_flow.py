@@ -18,30 +18,19 @@ from typing import Any
 import boto3
 import pytest
 
-from pulumi_aws_mlops._internal.waiting import TIME_SCALE_ENV
-from pulumi_aws_mlops.emulator import Clock, Emulator
 from pulumi_aws_mlops.emulator.server import EmulatorServer
-from resources.l4e_fixtures import PUMP
 from tests.harness import Harness
+from tests.servers import provider_env, pump_emulator
 
 from .conftest import BUCKET, EXAMPLES
 
-TIME_SCALE = 3600.0
 PROGRAM = EXAMPLES / "lookout_equipment"
 
 
 @pytest.fixture
 def server(aws_env: None) -> Iterator[EmulatorServer]:
-    with EmulatorServer(Emulator(clock=Clock(time_scale=TIME_SCALE))) as server:
-        s3 = boto3.client("s3", endpoint_url=server.endpoint_url, region_name="us-east-1")
-        s3.create_bucket(Bucket=BUCKET)
-        PUMP.upload(s3, BUCKET, "pump/")
+    with pump_emulator(BUCKET) as server:
         yield server
-
-
-def provider_env(server: EmulatorServer) -> dict[str, str]:
-    return {"AWS_ENDPOINT_URL": server.endpoint_url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_REGION": "us-east-1", TIME_SCALE_ENV: str(TIME_SCALE)}
 
 
 def changes_to_schedulers(server: EmulatorServer, since: int) -> list[str]:
