@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 import types
 from collections.abc import Callable, Iterator, Sequence
@@ -15,27 +16,30 @@ from botocore.loaders import Loader
 from pulumi_aws_mlops._internal import clients, waiting
 from pulumi_aws_mlops.emulator import Emulator
 from resources.conftest import pump_data  # noqa: F401 - the resource tests' sample pump data in S3
+from resources.sagemaker_fixtures import endpoint  # noqa: F401 - their production endpoint in moto
 
 # botocore's data files (service models, endpoint rules) parsed once per test process. Every test clears
 # the provider's client cache and moto renews boto3's default session, so each test would otherwise
 # parse them again for every new session: about a third of these tests' time. The data is read-only.
+# (`sagemaker_fixtures.endpoint` caches the same way, keyed by the function's __name__: the wrappers
+# here keep the wrapped method's name, so its cache, stacked on this one, keys each method apart.)
 _PARSED: dict[tuple[Any, ...], Any] = {}
-
-
-def _parsed_once(load: Callable[..., Any]) -> Callable[..., Any]:
-    def cached(loader: Loader, *args: Any, **kwargs: Any) -> Any:
-        key = (load.__name__, *args, *sorted(kwargs.items()))
-        if key not in _PARSED:
-            _PARSED[key] = load(loader, *args, **kwargs)
-        return _PARSED[key]
-
-    return cached
 
 
 @pytest.fixture(autouse=True)
 def botocore_data_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("load_service_model", "load_data", "load_data_with_path"):
-        monkeypatch.setattr(Loader, name, _parsed_once(getattr(Loader, name)))
+    for method in ("load_service_model", "load_data", "load_data_with_path"):
+        load = getattr(Loader, method)
+
+        @functools.wraps(load)
+        def parsed(loader: Loader, *args: Any, _load: Callable[..., Any] = load, _method: str = method,
+                   **kwargs: Any) -> Any:
+            key = (_method, args, tuple(sorted(kwargs.items())))
+            if key not in _PARSED:
+                _PARSED[key] = _load(loader, *args, **kwargs)
+            return _PARSED[key]
+
+        monkeypatch.setattr(Loader, method, parsed)
 
 
 class _VirtualRetrySleep(types.ModuleType):
@@ -74,14 +78,15 @@ class HostDied(BaseException):
 
 
 @contextmanager
-def host_dies_at_sleep(emulator: Emulator, sleeps: int) -> Iterator[None]:
-    """Run provider waits on the emulator clock, and kill the host as its `sleeps`-th wait sleep begins."""
+def host_dies_at_sleep(emulator: Emulator, when: int | Callable[[], bool]) -> Iterator[None]:
+    """Run provider waits on the emulator clock, and kill the host as a wait sleeps: at the `when`-th sleep,
+    or at the first sleep once `when()` holds."""
     count = 0
 
     def sleep(seconds: float) -> None:
         nonlocal count
         count += 1
-        if count >= sleeps:
+        if when() if callable(when) else count >= when:
             raise HostDied(f"provider host killed during sleep {count} of a wait")
         emulator.clock.advance(seconds)
 
@@ -105,38 +110,38 @@ def _all(call: Callable[..., Any], key: str, **params: Any) -> list[dict[str, An
             return items
 
 
-def cloud(emulator: Emulator) -> dict[str, list[str]]:
-    """Every Lookout for Equipment resource in the emulator, as a user would list it (faults switched off).
+# What each kind of resource is listed with: (service, operation, list key, the name shown for each item).
+# An ingestion job shows as its dataset's name, so a duplicated ingestion is a repeated name.
+KINDS = {
+    "datasets": ("lookoutequipment", "list_datasets", "DatasetSummaries", "DatasetName"),
+    "ingestion_jobs": ("lookoutequipment", "list_data_ingestion_jobs", "DataIngestionJobSummaries", "DatasetName"),
+    "models": ("lookoutequipment", "list_models", "ModelSummaries", "ModelName"),
+    "schedulers": ("lookoutequipment", "list_inference_schedulers", "InferenceSchedulerSummaries",
+                   "InferenceSchedulerName"),
+    "experiments": ("sagemaker", "list_inference_experiments", "InferenceExperiments", "Name"),
+    "recommendations_jobs": ("sagemaker", "list_inference_recommendations_jobs", "InferenceRecommendationsJobs",
+                             "JobName"),
+}
 
-    `ingestion_jobs` lists the dataset of each job, so a duplicated ingestion shows as a repeated name.
-    """
+
+def cloud(emulator: Emulator, service: str) -> dict[str, list[str]]:
+    """Every resource of `service` in the emulator, as a user would list it (faults switched off)."""
     emulator.faults.update({"throttle_rate": 0.0, "server_error_rate": 0.0})
-    l4e = aws("lookoutequipment")
+    client = aws(service)
     return {
-        "datasets": sorted(d["DatasetName"] for d in _all(l4e.list_datasets, "DatasetSummaries")),
-        "ingestion_jobs": sorted(j["DatasetName"] for j in _all(l4e.list_data_ingestion_jobs,
-                                                                 "DataIngestionJobSummaries")),
-        "models": sorted(m["ModelName"] for m in _all(l4e.list_models, "ModelSummaries")),
-        "schedulers": sorted(s["InferenceSchedulerName"] for s in _all(l4e.list_inference_schedulers,
-                                                                        "InferenceSchedulerSummaries")),
+        kind: sorted(item[name] for item in _all(getattr(client, operation), key))
+        for kind, (of, operation, key, name) in KINDS.items() if of == service
     }
 
 
-def assert_cloud_holds(
-    emulator: Emulator,
-    *,
-    datasets: Sequence[str] = (),
-    ingestion_jobs: Sequence[str] = (),
-    models: Sequence[str] = (),
-    schedulers: Sequence[str] = (),
-) -> None:
-    """The emulator holds exactly these resources: nothing orphaned, nothing duplicated."""
-    expected = {"datasets": sorted(datasets), "ingestion_jobs": sorted(ingestion_jobs), "models": sorted(models),
-                "schedulers": sorted(schedulers)}
-    found = cloud(emulator)
-    extras = {kind: [n for n in names if names.count(n) > expected[kind].count(n)] for kind, names in found.items()}
-    missing = {kind: [n for n in names if found[kind].count(n) < names.count(n)] for kind, names in expected.items()}
-    assert found == expected, f"orphaned or duplicated: {extras}; missing: {missing}"
+def assert_cloud_holds(emulator: Emulator, service: str = "lookoutequipment", **expected: Sequence[str]) -> None:
+    """The emulator holds exactly the `expected` resources of `service` (by kind): nothing orphaned or duplicated."""
+    found = cloud(emulator, service)
+    assert set(expected) <= set(found), f"unknown kinds {sorted(set(expected) - set(found))}"
+    wanted = {kind: sorted(expected.get(kind, ())) for kind in found}
+    extras = {kind: [n for n in names if names.count(n) > wanted[kind].count(n)] for kind, names in found.items()}
+    missing = {kind: [n for n in names if found[kind].count(n) < names.count(n)] for kind, names in wanted.items()}
+    assert found == wanted, f"orphaned or duplicated: {extras}; missing: {missing}"
 
 
 def succeeded(emulator: Emulator, operation: str) -> int:

@@ -7,6 +7,7 @@ misspelt keys at the top level and nested; the property test feeds `check` arbit
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +20,9 @@ from pulumi_aws_mlops._internal.inputs import UNKNOWN, contains_unknown
 from pulumi_aws_mlops._internal.naming import NAME_SEED_KEY
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
+from pulumi_aws_mlops.sagemaker import InferenceExperimentProvider, InferenceRecommendationsJobProvider
 from resources.l4e_fixtures import BUCKET, dataset_inputs, model_inputs, scheduler_inputs
+from resources.sagemaker_fixtures import PROMOTE, experiment_inputs, job_inputs, load_test_inputs, variant
 
 ARN_PATTERN = "arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+"
 NAME_PATTERN = "^[0-9a-zA-Z_-]{1,200}$"
@@ -50,6 +53,9 @@ def case(kind: str, path: str, fragment: str, **overrides: Any) -> Any:
         "Dataset": (DatasetProvider, dataset_inputs()),
         "Model": (ModelProvider, model_inputs("pump-data")),
         "InferenceScheduler": (InferenceSchedulerProvider, scheduler_inputs("pump-model")),
+        "InferenceExperiment": (InferenceExperimentProvider, experiment_inputs()),
+        "InferenceRecommendationsJob": (InferenceRecommendationsJobProvider, job_inputs()),
+        "LoadTest": (InferenceRecommendationsJobProvider, load_test_inputs()),
     }[kind]
     inputs = {key: value for key, value in {**valid, **overrides}.items() if value is not None}
     return pytest.param(provider, inputs, path, fragment, id=f"{kind}:{path}:{fragment[:40]}")
@@ -225,11 +231,141 @@ SCHEDULER = [
     case("InferenceScheduler", "upload_frequency", NOT_AN_INPUT, upload_frequency="PT5M"),
 ]
 
-CATALOGUE = DATASET + MODEL + SCHEDULER
+SHADOW = experiment_inputs()["shadow_mode_config"]
+JOB = job_inputs()["input_config"]
+LOAD = load_test_inputs()["input_config"]
+SM_NAME = "[a-zA-Z0-9](-*[a-zA-Z0-9])"
+SM_ROLE = r"arn:aws[a-z\-]*:iam::\d{12}:role"
+VARIANTS = [variant("production", "churn-v1"), variant("candidate", "churn-v2")]
+
+
+def _shadow(**fields: Any) -> dict[str, Any]:
+    return {**SHADOW, **fields}
+
+
+def _one_shadow(name: str = "candidate", percent: int = 50) -> list[dict[str, Any]]:
+    return [{"shadow_model_variant_name": name, "sampling_percentage": percent}]
+
+
+def _real_time(instance_type: str = "ml.m5.large", count: int = 1, **fields: Any) -> dict[str, Any]:
+    return {**fields, "real_time_inference_config": {"instance_type": instance_type, "instance_count": count}}
+
+
+EXPERIMENT = [
+    case("InferenceExperiment", "name", f"regular expression pattern: {SM_NAME}", name="churn_shadow"),
+    case("InferenceExperiment", "name", "length less than or equal to 120", name="e" * 121),
+    case("InferenceExperiment", "type", "enum value set: [ShadowMode]", type="ABTest"),
+    case("InferenceExperiment", "role_arn", SM_ROLE, role_arn="arn:aws:iam::123:role/x"),
+    case("InferenceExperiment", "endpoint_name", "regular expression pattern", endpoint_name="churn endpoint"),
+    case("InferenceExperiment", "model_variants", "length greater than or equal to 1", model_variants=[]),
+    case("InferenceExperiment", "model_variants", "length less than or equal to 2",
+         model_variants=[*VARIANTS, variant("third", "churn-v3")]),
+    case("InferenceExperiment", "model_variants[1].variant_name", "regular expression pattern",
+         model_variants=[VARIANTS[0], variant("cand idate", "churn-v2")]),
+    case("InferenceExperiment", "model_variants[0].infrastructure_config.real_time_inference_config.instance_type",
+         "enum value set", model_variants=[{**VARIANTS[0], "infrastructure_config": _real_time("m5.large")},
+                                           VARIANTS[1]]),
+    case("InferenceExperiment", "model_variants[0].infrastructure_config.infrastructure_type",
+         "enum value set: [RealTimeInference]", model_variants=[
+             {**VARIANTS[0], "infrastructure_config": _real_time(infrastructure_type="Serverless")}, VARIANTS[1]]),
+    case("InferenceExperiment", "model_variants", "repeats variant names ['production']",
+         model_variants=[VARIANTS[0], variant("production", "churn-v2")]),
+    case("InferenceExperiment", "shadow_mode_config.shadow_model_variants[0].sampling_percentage",
+         "value less than or equal to 100", shadow_mode_config=_shadow(shadow_model_variants=_one_shadow(percent=101))),
+    case("InferenceExperiment", "shadow_mode_config.shadow_model_variants", "has 2 variants",
+         shadow_mode_config=_shadow(shadow_model_variants=_one_shadow() * 2)),
+    case("InferenceExperiment", "shadow_mode_config.shadow_model_variants[0].shadow_model_variant_name",
+         "is also the source (production) variant", shadow_mode_config=_shadow(
+             shadow_model_variants=_one_shadow("production"))),
+    case("InferenceExperiment", "shadow_mode_config.source_model_variant_name", "'prod' is not among the model_var",
+         shadow_mode_config=_shadow(source_model_variant_name="prod")),
+    case("InferenceExperiment", "shadow_mode_config.source_variant", NOT_AN_INPUT,
+         shadow_mode_config=_shadow(source_variant="production")),
+    case("InferenceExperiment", "schedule.end_time", "must be after start_time",
+         schedule={"start_time": "2026-02-01T00:00:00Z", "end_time": "2026-01-01T00:00:00Z"}),
+    case("InferenceExperiment", "schedule.end_time", "runs for at most 30 days",
+         schedule={"start_time": "2026-01-01T00:00:00Z", "end_time": "2026-03-01T00:00:00Z"}),
+    case("InferenceExperiment", "schedule.start_time", "not an ISO 8601 timestamp", schedule={"start_time": "soon"}),
+    case("InferenceExperiment", "description", "length less than or equal to 1024", description="d" * 1025),
+    case("InferenceExperiment", "data_storage_config.destination", "regular expression pattern",
+         data_storage_config={"destination": "bucket/prefix"}),
+    case("InferenceExperiment", "data_storage_config.content_type.csv_content_types[0]", "regular expression",
+         data_storage_config={"destination": "s3://b/p", "content_type": {"csv_content_types": ["text csv"]}}),
+    case("InferenceExperiment", "kms_key", "regular expression pattern", kms_key="bad key!"),
+    case("InferenceExperiment", "tags", "'aws:' are reserved", tags={"aws:team": "ml"}),
+    case("InferenceExperiment", "desired_state", "a new inference experiment starts as desired_state 'Running'",
+         desired_state="Completed", model_variant_actions=PROMOTE),
+    case("InferenceExperiment", "desired_state", "'Running', 'Completed' or 'Cancelled'", desired_state="Stopped"),
+    case("InferenceExperiment", "model_variant_actions.candidate", "enum value set: [Retain, Remove, Promote]",
+         model_variant_actions={"candidate": "Keep", "production": "Remove"}),
+    case("InferenceExperiment", "model_variant_actions", "names ['cand'], which are not among the model_variants",
+         model_variant_actions={"cand": "Promote"}),
+    case("InferenceExperiment", "model_variant_actions.production", "cannot be Promote",
+         model_variant_actions={"production": "Promote", "candidate": "Remove"}),
+    case("InferenceExperiment", "model_variant_actions", "the endpoint would be left with no production variant",
+         model_variant_actions={"production": "Remove", "candidate": "Retain"}),
+    case("InferenceExperiment", "desired_model_variants[0].variant_name", "is not a variant the endpoint keeps",
+         model_variant_actions=PROMOTE, desired_model_variants=[VARIANTS[0]]),
+    case("InferenceExperiment", "shadow_mode", NOT_AN_INPUT, shadow_mode=SHADOW),
+    case("InferenceExperiment", "timeouts.create", "is not a duration", timeouts={"create": "1 day"}),
+]
+
+RECOMMENDATIONS = [
+    case("InferenceRecommendationsJob", "job_name", f"regular expression pattern: {SM_NAME}", job_name="churn_sizing"),
+    case("InferenceRecommendationsJob", "job_name", "length less than or equal to 64", job_name="j" * 65),
+    case("InferenceRecommendationsJob", "job_type", "enum value set: [Default, Advanced]", job_type="Basic"),
+    case("InferenceRecommendationsJob", "role_arn", "length greater than or equal to 20", role_arn="role"),
+    case("InferenceRecommendationsJob", "input_config.model_name", "set exactly one of model_package_version_arn",
+         input_config={**JOB, "model_package_version_arn": "arn:aws:sagemaker:us-east-1:123456789012:model-package/p/1"}),
+    case("InferenceRecommendationsJob", "input_config.model_name", "set exactly one of",
+         input_config={"job_duration_in_seconds": 3600}),
+    case("InferenceRecommendationsJob", "input_config.job_duration_in_seconds", "a job runs for at most 18000 seconds",
+         input_config={**JOB, "job_duration_in_seconds": 99999}),
+    case("InferenceRecommendationsJob", "input_config.job_duration_in_seconds", "value greater than or equal to 1",
+         input_config={**JOB, "job_duration_in_seconds": 0}),
+    case("InferenceRecommendationsJob", "input_config.volume_kms_key_id", "regular expression pattern",
+         input_config={**JOB, "volume_kms_key_id": "bad key!"}),
+    case("InferenceRecommendationsJob", "input_config.vpc_config.security_group_ids[0]", "regular expression pattern",
+         input_config={**JOB, "vpc_config": {"security_group_ids": ["sg bad"], "subnets": ["subnet-1"]}}),
+    case("InferenceRecommendationsJob", "input_config.container_config.payload_config.sample_payload_url",
+         "regular expression pattern", input_config={**JOB, "container_config": {
+             "payload_config": {"sample_payload_url": "ftp://payloads/sample.tar.gz"}}}),
+    case("InferenceRecommendationsJob", "input_config.endpoint_configurations[0].instance_type", "enum value set",
+         input_config={**JOB, "endpoint_configurations": [{"instance_type": "m5.large"}]}),
+    case("InferenceRecommendationsJob", "input_config.endpoint_configurations[0].serverless_config.memory_size_in_mb",
+         "value greater than or equal to 1024", input_config={**JOB, "endpoint_configurations": [
+             {"serverless_config": {"memory_size_in_mb": 100, "max_concurrency": 1}}]}),
+    case("InferenceRecommendationsJob", "input_config.model", NOT_AN_INPUT, input_config={**JOB, "model": "churn"}),
+    case("InferenceRecommendationsJob", "output_config.compiled_output_config.s3_output_uri",
+         "regular expression pattern", output_config={"compiled_output_config": {"s3_output_uri": "http:/x"}}),
+    case("InferenceRecommendationsJob", "job_description", "length less than or equal to 128", job_description="d" * 129),
+    case("InferenceRecommendationsJob", "input_conf", NOT_AN_INPUT, input_conf=JOB),
+    case("InferenceRecommendationsJob", "tags", "'pulumi-aws-mlops:owner' is reserved",
+         tags={"pulumi-aws-mlops:owner": "x"}),
+    case("LoadTest", "input_config.endpoint_configurations", "is required for an Advanced job",
+         input_config={k: v for k, v in LOAD.items() if k != "endpoint_configurations"}),
+    case("LoadTest", "input_config.traffic_pattern", "is required for an Advanced job",
+         input_config={k: v for k, v in LOAD.items() if k != "traffic_pattern"}),
+    case("LoadTest", "stopping_conditions", "is required for an Advanced job", stopping_conditions=None),
+    case("LoadTest", "stopping_conditions.model_latency_thresholds[0].percentile", "use one of P95, P99",
+         stopping_conditions={"model_latency_thresholds": [{"percentile": "P42", "value_in_milliseconds": 1}]}),
+    case("LoadTest", "stopping_conditions.flat_invocations", "enum value set: [Continue, Stop]",
+         stopping_conditions={"flat_invocations": "Sometimes"}),
+    case("LoadTest", "input_config.traffic_pattern.traffic_type", "enum value set: [PHASES, STAIRS]",
+         input_config={**LOAD, "traffic_pattern": {"traffic_type": "WAVES", "phases": LOAD["traffic_pattern"]["phases"]}}),
+    case("LoadTest", "input_config.traffic_pattern.phases[0].initial_number_of_users",
+         "value greater than or equal to 1", input_config={**LOAD, "traffic_pattern": {
+             "traffic_type": "PHASES", "phases": [{"initial_number_of_users": 0}]}}),
+    case("LoadTest", "input_config.resource_limit.max_number_of_tests", "value greater than or equal to 1",
+         input_config={**LOAD, "resource_limit": {"max_number_of_tests": 0}}),
+]
+
+CATALOGUE = DATASET + MODEL + SCHEDULER + EXPERIMENT + RECOMMENDATIONS
 
 
 def test_the_catalogue_is_large() -> None:
-    assert len(CATALOGUE) >= 80 and min(len(DATASET), len(MODEL), len(SCHEDULER)) >= 25
+    sizes = [len(DATASET), len(MODEL), len(SCHEDULER), len(EXPERIMENT), len(RECOMMENDATIONS)]
+    assert len(CATALOGUE) >= 80 and min(sizes) >= 25, sizes
 
 
 @pytest.mark.parametrize(("provider_class", "inputs", "path", "fragment"), CATALOGUE)
@@ -240,7 +376,7 @@ def test_check_rejects_bad_input_naming_the_field_with_no_aws_call(
     reasons = [failure.reason for failure in result.failures]
     matching = [f for f in result.failures if f.reason.startswith(f"{path}: ") and fragment in f.reason]
     assert matching, f"no failure at {path!r} saying {fragment!r}; got {reasons}"
-    assert matching[0].property == path.split(".")[0], "the engine shows the failure at the top-level input"
+    assert matching[0].property == re.split(r"[.\[]", path)[0], "the engine shows the failure at the top-level input"
     assert emulator.calls == [], "check must not call AWS"
 
 
@@ -256,6 +392,10 @@ VALID = {
     ModelProvider: model_inputs("pump-data", labels_input_configuration=_s3(prefix="labels/"),
                                 data_pre_processing_configuration={"target_sampling_rate": "PT5M"}),
     InferenceSchedulerProvider: scheduler_inputs("pump-model", data_delay_offset_in_minutes=5, desired_state="STOPPED"),
+    InferenceExperimentProvider: experiment_inputs(
+        tags={"team": "ml"}, model_variant_actions=PROMOTE,
+        schedule={"start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-10T00:00:00Z"}),
+    InferenceRecommendationsJobProvider: load_test_inputs(job_description="sizing"),
 }
 
 

@@ -193,8 +193,11 @@ def test_a_scheduler_that_fails_to_start_is_adopted_and_started_by_the_next_up(
 
 
 # -- the provider host dies in the middle of a wait ------------------------------------------------
-def killed_then_retried(emulator: Emulator, step: Callable[[], T], *, at_sleep: int = 1) -> T:
-    """Run `step` until the host dies at its `at_sleep`-th wait sleep, then run it again as the next `up` does."""
+def killed_then_retried(emulator: Emulator, step: Callable[[], T], *, at_sleep: int | Callable[[], bool] = 1) -> T:
+    """Run `step` until the host dies at a wait sleep, then run it again as the next `up` does.
+
+    The host dies at the `at_sleep`-th sleep, or at the first sleep once `at_sleep()` holds.
+    """
     with pytest.raises(HostDied), host_dies_at_sleep(emulator, at_sleep):
         step()
     return step()
@@ -247,6 +250,15 @@ def test_killed_at_each_scheduler_wait_the_next_run_finishes_the_job_without_rep
     assert [succeeded(emulator, op) for op in ("StopInferenceScheduler", "UpdateInferenceScheduler",
                                                "StartInferenceScheduler")] == [1, 1, 1]
     assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset], models=[trained], schedulers=[id_])
+
+    # update: killed while it starts the scheduler again; the next `up` sees the settings applied and only waits
+    emulator.calls.clear()
+    slower = scheduler_inputs(trained, data_upload_frequency="PT15M")
+    _, outs = killed_then_retried(emulator, lambda: update(provider, id_, outs, slower),
+                                  at_sleep=lambda: emulator.count("StartInferenceScheduler") > 0)
+    assert outs["status"] == "RUNNING" and outs["data_upload_frequency"] == "PT15M"
+    assert [succeeded(emulator, op) for op in ("StopInferenceScheduler", "UpdateInferenceScheduler",
+                                               "StartInferenceScheduler")] == [1, 1, 1]
 
     # delete: killed while it stops the scheduler; the next `destroy` waits for that stop and deletes once
     emulator.calls.clear()

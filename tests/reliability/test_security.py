@@ -23,7 +23,9 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi_aws_mlops._internal import clients
 from pulumi_aws_mlops.emulator import Emulator, server
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
+from pulumi_aws_mlops.sagemaker import InferenceExperimentProvider, InferenceRecommendationsJobProvider
 from resources.l4e_fixtures import checked, create, dataset_inputs, model_inputs, scheduler_inputs
+from resources.sagemaker_fixtures import experiment_inputs, job_inputs
 
 ACCESS_KEY_ID = "AKIAQSECRETKEYID7777"
 SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYsecretKEY99"
@@ -63,29 +65,37 @@ def use_credentials(source: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     return stack
 
 
-@pytest.mark.usefixtures("pump_data")
+@pytest.mark.usefixtures("pump_data", "endpoint")
 @pytest.mark.parametrize("source", ["environment", "profile in the stack configuration",
                                     "profile with a session token"])
 def test_neither_the_provider_nor_the_state_holds_a_secret(
     emulator: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, source: str
 ) -> None:
     stack = use_credentials(source, monkeypatch, tmp_path)
-    datasets, models, schedulers = DatasetProvider(), ModelProvider(), InferenceSchedulerProvider()
-    for provider in (datasets, models, schedulers):
+    providers = [DatasetProvider(), ModelProvider(), InferenceSchedulerProvider(), InferenceExperimentProvider(),
+                 InferenceRecommendationsJobProvider()]
+    for provider in providers:
         provider.configure(ConfigureRequest(Config(stack, "proj")))
-    credentials = datasets.client()._request_signer._credentials
-    assert credentials.access_key == ACCESS_KEY_ID, "the test must really sign with the secrets"
-    assert credentials.token == (None if source == "profile in the stack configuration" else SESSION_TOKEN)
+    for provider in providers[::3]:  # one of each service
+        credentials = provider.client()._request_signer._credentials
+        assert credentials.access_key == ACCESS_KEY_ID, "the test must really sign with the secrets"
+        assert credentials.token == (None if source == "profile in the stack configuration" else SESSION_TOKEN)
 
     state: list[Any] = []
-    dataset, outs = create(datasets, dataset_inputs())
-    state += [checked(datasets, dataset_inputs()), outs, datasets.read(dataset, outs)]
-    model, outs = create(models, model_inputs(dataset))
-    state += [checked(models, model_inputs(dataset)), outs, models.read(model, outs)]
-    scheduler, outs = create(schedulers, scheduler_inputs(model))
-    state += [checked(schedulers, scheduler_inputs(model)), outs, schedulers.read(scheduler, outs)]
-    document = json.dumps([item if isinstance(item, dict) else [item.id, item.outs, item.inputs] for item in state])
-    pickled = b"".join(base64.b64decode(serialize_provider(p)) for p in (datasets, models, schedulers))
+
+    def up(provider: Any, inputs: dict[str, Any]) -> str:
+        """create, then refresh: every input, output and read result goes into `state`."""
+        id_, outs = create(provider, inputs)
+        read = provider.read(id_, outs)
+        state.extend([checked(provider, inputs), outs, read.id, read.outs, read.inputs])
+        return id_
+
+    model = up(providers[1], model_inputs(up(providers[0], dataset_inputs())))
+    up(providers[2], scheduler_inputs(model))
+    up(providers[3], experiment_inputs())
+    up(providers[4], job_inputs())
+    document = json.dumps(state)
+    pickled = b"".join(base64.b64decode(serialize_provider(p)) for p in providers)
 
     secret_env = [value for name, value in os.environ.items() if SECRET_LOOKING.search(name) and len(value) >= 8]
     for secret in {*SECRETS, *secret_env}:

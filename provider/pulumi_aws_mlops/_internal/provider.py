@@ -28,7 +28,7 @@ from .host import widen_host_pool
 from .inputs import UNKNOWN, contains_unknown, failures
 from .naming import NAME_SEED_KEY, auto_name, logical_name_of
 from .reporting import warning
-from .timeouts import Timeouts
+from .timeouts import Timeout, Timeouts
 
 PROVIDER_KEY = "__provider"
 PRIVATE_KEYS = frozenset({PROVIDER_KEY, NAME_SEED_KEY})
@@ -154,7 +154,7 @@ class BaseProvider(ResourceProvider):
         fields = self.args_model.model_fields
         return self.args_model.model_validate({k: v for k, v in props.items() if k in fields})
 
-    def timeout(self, props: Mapping[str, Any], operation: str) -> float:
+    def timeout(self, props: Mapping[str, Any], operation: str) -> Timeout:
         timeouts = Timeouts.model_validate(props.get("timeouts") or {})
         return timeouts.seconds(operation, self.default_timeouts[operation])
 

@@ -37,15 +37,34 @@ Duration = Annotated[str, AfterValidator(_valid_duration)]
 class Timeout(float):
     """Seconds an operation may wait, remembering which `timeouts` entry they stand for ("create", ...).
 
-    A float, so waits use it as one; the poll engine reads `key` to tell a user which entry to raise.
+    A float, so waits use it as one; the poll engine reads `key` and `entry_seconds` (the entry's whole
+    length, more than these seconds when earlier waits of the operation used some) to tell a user
+    which entry to raise, and to what.
     """
 
     key: str
+    entry_seconds: float
 
-    def __new__(cls, seconds: float, key: str) -> Timeout:
+    def __new__(cls, seconds: float, key: str, entry_seconds: float | None = None) -> Timeout:
         timeout = super().__new__(cls, seconds)
         timeout.key = key
+        timeout.entry_seconds = float(seconds) if entry_seconds is None else entry_seconds
         return timeout
+
+
+class Deadline(float):
+    """The moment, on the poll engine's clock, when an operation's `timeouts` entry runs out: what the
+    chained waits of one operation share."""
+
+    timeout: Timeout
+
+    def __new__(cls, now: float, timeout: Timeout) -> Deadline:
+        deadline = super().__new__(cls, now + timeout)
+        deadline.timeout = timeout
+        return deadline
+
+    def remaining(self, now: float) -> Timeout:
+        return Timeout(max(self - now, 0.0), self.timeout.key, self.timeout.entry_seconds)
 
 
 class Timeouts(BaseModel):

@@ -203,13 +203,14 @@ def wait(
             last_status = status
             next_report = elapsed + report_every
         if elapsed >= timeout:
-            # A `timeouts.Timeout` knows which entry set it; a bare number of seconds is taken as a create's.
+            # A `timeouts.Timeout` knows which entry set it, and how long; bare seconds are taken as a create's.
             entry = getattr(timeout, "key", "create")
+            longer = 2 * getattr(timeout, "entry_seconds", timeout)
             raise WaitTimeoutError(
                 f"{subject}: timed out after {format_duration(elapsed)} waiting for {waiter.description}; "
                 f"still {status or 'pending'}. The resource is left as it is and the next `pulumi up` resumes "
                 f"the wait; to wait longer, raise the resource's `timeouts` input "
-                f"(e.g. timeouts={{'{entry}': '{format_duration(timeout * 2)}'}}).",
+                f"(e.g. timeouts={{'{entry}': '{format_duration(longer)}'}}).",
                 last_state=status,
                 elapsed=elapsed,
             )

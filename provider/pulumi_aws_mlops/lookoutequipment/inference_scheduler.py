@@ -127,11 +127,17 @@ class InferenceSchedulerProvider(LookoutEquipmentProvider):
         timeout = self.timeout(news, "update")
         if "tags" in changed:
             self.sync_tags(olds["arn"], args.tags)
-        if changed & set(UPDATABLE):
+        settings = changed & set(UPDATABLE)
+        if settings:
+            # A retry of an update interrupted after UpdateInferenceScheduler finds the settings applied:
+            # change only what the scheduler does not have yet, so it is not stopped and started again.
+            observed = self.observe(id_, news)
+            settings &= self.changed_keys(observed, news) if observed is not None else settings
+        if settings:
             # Settings change only while STOPPED: stop, update, and start again if it should run.
             self.converge(id_, "STOPPED", timeout=timeout)
             self.client().update_inference_scheduler(InferenceSchedulerName=id_, **self.settings_request(args))
-            progress(f"{self.subject(id_)}: updated {', '.join(sorted(changed & set(UPDATABLE)))}")
+            progress(f"{self.subject(id_)}: updated {', '.join(sorted(settings))}")
         self.converge(id_, args.desired_state, timeout=timeout)
         return UpdateResult(self.outputs(id_, news))
 

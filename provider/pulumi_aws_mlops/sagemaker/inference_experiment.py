@@ -325,6 +325,11 @@ class InferenceExperimentProvider(SageMakerProvider):
         deadline = self.deadline(news, "update")
         found = self.require(id_)
         updates = sorted(changed & set(UPDATABLE))
+        if updates:
+            # A retry of an update interrupted after UpdateInferenceExperiment finds it applied (or applying):
+            # send only what the experiment does not have yet, so its variants are not redeployed again.
+            observed = self.observe(id_, news)
+            updates = sorted(set(updates) & self.changed_keys(observed, news)) if observed is not None else updates
         if updates and found["Status"] in FINISHED:
             raise UnexpectedStateError(
                 f"{self.subject(id_)} is {found['Status']}, and SageMaker changes an experiment only while it is "
