@@ -311,8 +311,17 @@ def test_a_scheduler_past_its_create_or_update_deadline_names_the_timeout_to_rai
     emulator.clock.advance(3600)
     _, outs = update(provider, id_, outs, slower)
     assert outs["data_upload_frequency"] == "PT10M" and outs["status"] == "RUNNING"
+
+    # The deadline bounds the whole update, not each of its waits: a 45 s stop and a 45 s start overrun 1m.
+    emulator.faults.update({"durations": {"scheduler_start": 45, "scheduler_stop": 45}})
+    started = emulator.clock.elapsed()
+    with pytest.raises(WaitTimeoutError) as raised:
+        update(provider, id_, outs, {**slower, "data_upload_frequency": "PT15M"})
+    assert "waiting for start; still PENDING" in str(raised.value)
+    assert "timeouts={'update': '2m00s'}" in str(raised.value), "twice the entry, not twice what was left of it"
+    assert emulator.clock.elapsed() - started == pytest.approx(60, abs=1)
     assert [succeeded(emulator, op) for op in ("CreateInferenceScheduler", "StopInferenceScheduler",
-                                               "UpdateInferenceScheduler")] == [1, 1, 1]
+                                               "UpdateInferenceScheduler")] == [1, 2, 2]
     assert_cloud_holds(emulator, datasets=[model[0]], ingestion_jobs=[model[0]], models=[model[1]], schedulers=[id_])
 
 

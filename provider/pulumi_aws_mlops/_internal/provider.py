@@ -28,7 +28,8 @@ from .host import widen_host_pool
 from .inputs import UNKNOWN, contains_unknown, failures
 from .naming import NAME_SEED_KEY, auto_name, logical_name_of
 from .reporting import warning
-from .timeouts import Timeout, Timeouts
+from .timeouts import Deadline, Timeout, Timeouts
+from .waiting import current_time
 
 PROVIDER_KEY = "__provider"
 PRIVATE_KEYS = frozenset({PROVIDER_KEY, NAME_SEED_KEY})
@@ -157,6 +158,11 @@ class BaseProvider(ResourceProvider):
     def timeout(self, props: Mapping[str, Any], operation: str) -> Timeout:
         timeouts = Timeouts.model_validate(props.get("timeouts") or {})
         return timeouts.seconds(operation, self.default_timeouts[operation])
+
+    def deadline(self, props: Mapping[str, Any], operation: str) -> Deadline:
+        """When an operation's `timeouts` entry runs out, on the poll engine's clock: every wait of the
+        operation gets what is left of it."""
+        return Deadline(current_time().now(), self.timeout(props, operation))
 
     def subject(self, name: str) -> str:
         return f"{self.kind} '{name}'"

@@ -30,7 +30,7 @@ from botocore.waiter import SingleWaiterConfig, WaiterModel
 
 from .errors import ResourceFailedError, WaitTimeoutError
 from .reporting import progress
-from .timeouts import format_duration
+from .timeouts import Deadline, format_duration
 
 # Errors that outlived botocore's own retries are still transient for a wait that has time left.
 TRANSIENT_ERROR_CODES = frozenset(
@@ -170,12 +170,15 @@ def wait(
 ) -> WaitResult:
     """Poll `waiter.operation` with `params` until an acceptor says success or failure, or `timeout` passes.
 
+    `timeout` is seconds from now, or a `timeouts.Deadline` that the waits of one operation share.
     `subject` names the resource in messages, e.g. "Lookout for Equipment model 'pump-model'".
     Raises ResourceFailedError (with the service's reason) or WaitTimeoutError.
     """
     clock = _time
     schedule = schedule or Schedule(waiter.typical_seconds)
     started = clock.now()
+    if isinstance(timeout, Deadline):
+        timeout = timeout.remaining(started)
     operation = getattr(client, _snake(waiter.operation))
     polls = 0
     delay: float | None = None

@@ -80,7 +80,7 @@ class DatasetProvider(LookoutEquipmentProvider):
         _, adopted = self.create_or_adopt("CreateDataset", request, props)
         if args.ingestion_input_configuration is not None:
             try:
-                self.ingest(args, timeout=self.timeout(props, "create"))
+                self.ingest(args, timeout=self.deadline(props, "create"))
             except ResourceFailedError:
                 if not adopted:
                     # A failed create leaves nothing behind: the next `up` starts clean.
@@ -94,7 +94,7 @@ class DatasetProvider(LookoutEquipmentProvider):
         if "tags" in changed:
             self.sync_tags(olds["arn"], args.tags)
         if changed & INGESTION_INPUTS and args.ingestion_input_configuration is not None:
-            self.ingest(args, timeout=self.timeout(news, "update"))
+            self.ingest(args, timeout=self.deadline(news, "update"))
         return UpdateResult(self.outputs(id_, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:

@@ -110,7 +110,7 @@ class InferenceSchedulerProvider(LookoutEquipmentProvider):
         if args.server_side_kms_key_id:
             request["ServerSideKmsKeyId"] = args.server_side_kms_key_id
         self.create_or_adopt("CreateInferenceScheduler", request, props)
-        self.converge(name, args.desired_state, timeout=self.timeout(props, "create"))
+        self.converge(name, args.desired_state, timeout=self.deadline(props, "create"))
         return CreateResult(name, self.outputs(name, props))
 
     def settings_request(self, args: InferenceSchedulerInputs) -> dict[str, Any]:
@@ -124,7 +124,7 @@ class InferenceSchedulerProvider(LookoutEquipmentProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args: InferenceSchedulerInputs = self.parse(news)
         changed = self.changed_keys(olds, news)
-        timeout = self.timeout(news, "update")
+        timeout = self.deadline(news, "update")
         if "tags" in changed:
             self.sync_tags(olds["arn"], args.tags)
         settings = changed & set(UPDATABLE)
@@ -142,7 +142,7 @@ class InferenceSchedulerProvider(LookoutEquipmentProvider):
         return UpdateResult(self.outputs(id_, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        timeout = self.timeout(props, "delete")
+        timeout = self.deadline(props, "delete")
         if self.find(id_) is None:
             return
         self.converge(id_, "STOPPED", timeout=timeout)

@@ -17,8 +17,7 @@ from .._internal.aws_values import error_code, tag_list
 from .._internal.errors import MlopsError
 from .._internal.named_resource import NamedResourceProvider, TagApi
 from .._internal.reporting import progress
-from .._internal.timeouts import Deadline
-from .._internal.waiting import WaitResult, current_time, wait
+from .._internal.waiting import WaitResult, wait
 from .shapes import SERVICE
 from .waiters import WAITERS
 
@@ -60,10 +59,6 @@ class SageMakerProvider(NamedResourceProvider):
         return found, False
 
     # -- waits against one deadline ---------------------------------------------------------------
-    def deadline(self, props: Mapping[str, Any], operation: str) -> Deadline:
-        """When an operation's `timeouts` entry runs out, on the poll engine's clock."""
-        return Deadline(current_time().now(), self.timeout(props, operation))
-
     def wait_for(
         self,
         waiter: str,
@@ -72,9 +67,7 @@ class SageMakerProvider(NamedResourceProvider):
         deadline: float,
         percent: Callable[[Mapping[str, Any]], float | None] | None = None,
     ) -> WaitResult:
-        """Wait with a waiter of waiters.py until `deadline`; `percent` reports progress the describe lacks."""
+        """Wait with a waiter of waiters.py until `deadline` (from `self.deadline`); `percent` reports progress
+        the describe lacks."""
         chosen = WAITERS[waiter] if percent is None else dataclasses.replace(WAITERS[waiter], percent=percent)
-        now = current_time().now()
-        # A Deadline hands the wait its `timeouts` entry, so a timeout names the entry to raise.
-        remaining = deadline.remaining(now) if isinstance(deadline, Deadline) else max(deadline - now, 0.0)
-        return wait(self.client(), chosen, {self.name_key: name}, timeout=remaining, subject=self.subject(name))
+        return wait(self.client(), chosen, {self.name_key: name}, timeout=deadline, subject=self.subject(name))
