@@ -78,7 +78,7 @@ def test_check_drops_declared_output_keys() -> None:
         ({"tags": {"pulumi-aws-mlops:owner": "x"}}, "tags", "reserved"),
         ({"timeouts": {"create": "forever"}}, "timeouts.create", "is not a duration"),
         ({"timeouts": {"creat": "1h"}}, "timeouts.creat", "not an input"),
-        ({"role_arn": None}, "(inputs)", "role_arn is required with ingestion_input_configuration"),
+        ({"role_arn": None}, "role_arn", "is required with ingestion_input_configuration"),
         ({"datset_name": "x"}, "datset_name", "not an input of this resource"),
     ],
 )
@@ -149,7 +149,7 @@ MODEL = {
     [
         ({"training_data_end_time": "2025-12-01T00:00:00Z"}, "must be before training_data_end_time"),
         ({"evaluation_data_start_time": "2026-01-15T00:00:00Z"}, "evaluation uses data after training"),
-        ({"training_data_end_time": None}, "go together"),
+        ({"training_data_end_time": None}, "goes with training_data_start_time: set both or neither"),
         ({"training_data_start_time": "yesterday"}, "not an ISO 8601 timestamp"),
         ({"data_pre_processing_configuration": {"target_sampling_rate": "PT2M"}}, "enum value set"),
         ({"labels_input_configuration": {}}, "set exactly one of"),

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from .._internal.aws_values import error_code, is_not_found, iso, snake_keys
 from .._internal.errors import MlopsError, ResourceFailedError
+from .._internal.inputs import InputRuleError
 from .._internal.reporting import progress
 from .._internal.resource import resource_props
 from .._internal.timeouts import Timeouts
@@ -42,9 +43,11 @@ class DatasetInputs(BaseModel):
     def _ingestion_needs_role_and_schema(self) -> DatasetInputs:
         if self.ingestion_input_configuration is not None:
             if self.role_arn is None:
-                raise ValueError("role_arn is required with ingestion_input_configuration (the role reads S3)")
+                raise InputRuleError("role_arn", "is required with ingestion_input_configuration (the role reads S3)",
+                                     ("role_arn", "ingestion_input_configuration"))
             if self.dataset_schema is None:
-                raise ValueError("dataset_schema is required to ingest data: ingestion checks files against it")
+                raise InputRuleError("dataset_schema", "is required to ingest data: ingestion checks files against it",
+                                     ("dataset_schema", "ingestion_input_configuration"))
         return self
 
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from .._internal.aws_values import error_code, is_not_found, iso, snake_keys
 from .._internal.errors import MlopsError, ResourceFailedError
-from .._internal.inputs import AwsShape, aws
+from .._internal.inputs import AwsShape, InputRuleError, aws
 from .._internal.reporting import progress
 from .._internal.resource import resource_props
 from .._internal.timeouts import Timeouts
@@ -75,19 +75,22 @@ class ModelInputs(BaseModel):
     @model_validator(mode="after")
     def _windows_in_order(self) -> ModelInputs:
         for window in ("training", "evaluation"):
-            start, end = getattr(self, f"{window}_data_start_time"), getattr(self, f"{window}_data_end_time")
+            start_key, end_key = f"{window}_data_start_time", f"{window}_data_end_time"
+            start, end = getattr(self, start_key), getattr(self, end_key)
             if (start is None) != (end is None):
-                raise ValueError(
-                    f"{window}_data_start_time and {window}_data_end_time go together: set both or neither"
-                )
+                missing = start_key if start is None else end_key
+                raise InputRuleError(missing, f"goes with {end_key if start is None else start_key}: set both or neither",
+                                     (start_key, end_key))
             if start and end and parse_timestamp(start) >= parse_timestamp(end):
-                raise ValueError(f"{window}_data_start_time ({start}) must be before {window}_data_end_time ({end})")
+                raise InputRuleError(start_key, f"({start}) must be before {end_key} ({end})", (start_key, end_key))
         if self.training_data_end_time and self.evaluation_data_start_time and (
             parse_timestamp(self.evaluation_data_start_time) < parse_timestamp(self.training_data_end_time)
         ):
-            raise ValueError(
-                f"evaluation_data_start_time ({self.evaluation_data_start_time}) must not be before "
-                f"training_data_end_time ({self.training_data_end_time}): evaluation uses data after training"
+            raise InputRuleError(
+                "evaluation_data_start_time",
+                f"({self.evaluation_data_start_time}) must not be before training_data_end_time "
+                f"({self.training_data_end_time}): evaluation uses data after training",
+                ("evaluation_data_start_time", "training_data_end_time"),
             )
         return self
 
