@@ -9,7 +9,7 @@ implement `observe` (describe calls → outputs) plus create/update/delete.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Annotated, Any, ClassVar
 
@@ -48,6 +48,8 @@ class BaseProvider(ResourceProvider):
     replace_keys: ClassVar[frozenset[str]] = frozenset()
     delete_before_replace: ClassVar[bool] = False
     default_timeouts: ClassVar[Mapping[str, float]] = {"create": 3600.0, "update": 3600.0, "delete": 3600.0}
+    # Cheaper canonical forms of large inputs for diff, which compares values that check has judged already.
+    diff_forms: ClassVar[Mapping[str, Callable[[Any], Any]]] = {}
 
     def __init__(self) -> None:
         # Deliberately empty: anything stored here would be pickled into the state.
@@ -73,12 +75,13 @@ class BaseProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         # Output keys are registered as None inputs so Pulumi keeps them: None means "not set".
         inputs = {key: value for key, value in news.items() if key != PROVIDER_KEY and value is not None}
+        unknown = {key for key, value in inputs.items() if contains_unknown(value)}
         if not inputs.get(self.name_field):
-            inputs[self.name_field] = self._auto_name(inputs)
+            inputs[self.name_field] = self._auto_name(inputs, unknown)
         problems = failures(self.args_model, public(inputs))
         if not problems:
             # Hand the engine canonical values: the state then holds one form, and later diffs compare fast.
-            inputs.update(self.normalize({k: v for k, v in inputs.items() if not contains_unknown(v)}))
+            inputs.update(self.normalize({k: v for k, v in inputs.items() if k not in unknown}))
         if inputs[self.name_field] is None:
             problems.append((self.name_field, "is required when the provider is used outside a Resource class"))
             inputs.pop(self.name_field)
@@ -87,13 +90,13 @@ class BaseProvider(ResourceProvider):
             [CheckFailure(path.split(".")[0].split("[")[0], f"{path}: {reason}") for path, reason in problems],
         )
 
-    def _auto_name(self, inputs: Mapping[str, Any]) -> str | None:
+    def _auto_name(self, inputs: Mapping[str, Any], unknown: set[str]) -> str | None:
         seed = inputs.get(NAME_SEED_KEY)
         if not seed or not isinstance(seed, str):
             # Only the Resource classes set the seed; anything else is no seed at all.
             return None
         replace_inputs = {k: v for k, v in inputs.items() if k in self.replace_keys and k != self.name_field}
-        if contains_unknown(replace_inputs):
+        if unknown & replace_inputs.keys():
             return UNKNOWN
         logical = re.sub(self.name_invalid_chars, "-", logical_name_of(seed)).strip("-") or self.service
         return auto_name(seed, logical, self.normalize(replace_inputs), self.name_max_length)
@@ -121,8 +124,8 @@ class BaseProvider(ResourceProvider):
         differing = {k for k in old_inputs.keys() | new_inputs.keys() if old_inputs.get(k) != new_inputs.get(k)}
         new_inputs = {k: v for k, v in new_inputs.items() if k in differing}
         old_inputs = {k: v for k, v in old_inputs.items() if k in differing}
-        known_new = self.normalize(self.with_defaults({k: v for k, v in new_inputs.items() if k not in unknown}))
-        known_old = self.normalize(self.with_defaults({k: v for k, v in old_inputs.items() if k not in unknown}))
+        known_new = self.comparable(self.with_defaults({k: v for k, v in new_inputs.items() if k not in unknown}))
+        known_old = self.comparable(self.with_defaults({k: v for k, v in old_inputs.items() if k not in unknown}))
         # Both sides are canonical JSON now, so equality is exact (and 5 == 5.0 as the engine's floats need).
         return unknown | {key for key in known_old.keys() | known_new.keys() if known_old.get(key) != known_new.get(key)}
 
@@ -133,6 +136,19 @@ class BaseProvider(ResourceProvider):
             if filled.get(key) is None and field.default is not None and not field.is_required():
                 filled[key] = field.default
         return filled
+
+    def comparable(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """Inputs in a form where equal means unchanged: `diff_forms` where given, else `normalize`."""
+        forms = {}
+        for key, value in inputs.items():
+            if key in self.diff_forms:
+                try:
+                    forms[key] = self.diff_forms[key](value)
+                    continue
+                except (ValueError, TypeError, KeyError, AttributeError):
+                    pass
+            forms.update(self.normalize({key: value}))
+        return forms
 
     def normalize(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """Each input in canonical JSON form (defaults, JSON documents parsed, numbers coerced), None dropped."""

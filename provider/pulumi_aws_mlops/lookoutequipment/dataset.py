@@ -23,7 +23,16 @@ from .._internal.reporting import progress
 from .._internal.resource import resource_props
 from .._internal.timeouts import Timeouts
 from ._base import LookoutEquipmentProvider
-from .shapes import DatasetName, IngestionInputConfiguration, KmsKeyId, RoleArn, SchemaInput, Tags, inline_schema
+from .shapes import (
+    DatasetName,
+    IngestionInputConfiguration,
+    KmsKeyId,
+    RoleArn,
+    SchemaInput,
+    Tags,
+    inline_schema,
+    schema_form,
+)
 
 
 class DatasetInputs(BaseModel):
@@ -63,6 +72,7 @@ class DatasetProvider(LookoutEquipmentProvider):
     kind = "Lookout for Equipment dataset"
     args_model = DatasetInputs
     name_field = "dataset_name"
+    diff_forms = {"dataset_schema": schema_form}
     replace_keys = frozenset({"dataset_name", "dataset_schema", "server_side_kms_key_id"})
     describe_operation = "DescribeDataset"
     arn_key = "DatasetArn"

@@ -37,6 +37,7 @@ from .shapes import (
     SchemaInput,
     Tags,
     inline_schema,
+    schema_form,
 )
 
 
@@ -110,6 +111,7 @@ class ModelProvider(LookoutEquipmentProvider):
     kind = "Lookout for Equipment model"
     args_model = ModelInputs
     name_field = "model_name"
+    diff_forms = {"dataset_schema": schema_form}
     replace_keys = frozenset({
         "model_name", "dataset_name", "dataset_schema", *TIME_INPUTS, "data_pre_processing_configuration",
         "off_condition", "server_side_kms_key_id",

@@ -111,6 +111,16 @@ def _check_schema(document: Any) -> dict[str, Any]:
     return {"Components": canonical}
 
 
+def schema_form(document: Any) -> dict[str, Any]:
+    """The canonical form of a schema that was checked before (for diffs): shape only, no rules."""
+    document = json_document(document)
+    return {"Components": [
+        {"ComponentName": component["ComponentName"],
+         "Columns": [{"Name": column["Name"], "Type": column["Type"]} for column in component["Columns"]]}
+        for component in document["Components"]
+    ]}
+
+
 def inline_schema(schema: dict[str, Any]) -> str:
     """The InlineDataSchema string the API takes."""
     return json.dumps(schema, separators=(",", ":"))
