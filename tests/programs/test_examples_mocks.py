@@ -162,7 +162,6 @@ def test_aws_composition_wires_bucket_role_and_key_into_the_stack(emulator: Emul
     assert s3_policy["PolicyDocument"] == json.loads(expected)
 
 
-@pytest.mark.skipif(not (EXAMPLES / "shadow_test" / "__main__.py").exists(), reason="examples/shadow_test/ not there")
 @pytest.mark.usefixtures(endpoint.__name__)
 def test_shadow_test_runs_the_experiment_then_promotes_the_candidate(emulator: Emulator) -> None:
     stack = InProcessStack(EXAMPLES / "shadow_test", config={"aws:region": "us-east-1", "recommendInstance": True})
