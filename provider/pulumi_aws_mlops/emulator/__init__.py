@@ -9,6 +9,14 @@ In-process (with moto's `mock_aws` for S3, IAM, STS and SageMaker models/endpoin
 As a loopback server: ``python -m pulumi_aws_mlops.emulator --time-scale 60``.
 """
 
+try:
+    import moto  # noqa: F401  (the emulator stands beside moto's S3, IAM, STS and SageMaker)
+    import werkzeug  # noqa: F401
+except ImportError as exc:  # pragma: no cover - depends on how the package was installed
+    raise ImportError(
+        f"the pulumi-aws-mlops emulator needs {exc.name}: pip install 'pulumi-aws-mlops[emulator]'"
+    ) from exc
+
 from . import sample_data
 from .clock import Clock
 from .core import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Call, Emulator
