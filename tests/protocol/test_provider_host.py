@@ -12,66 +12,16 @@ import time
 from typing import Any
 
 import boto3
-from pulumi.dynamic.dynamic import serialize_provider
 
-from pulumi_aws_mlops._internal.naming import NAME_SEED_KEY
 from pulumi_aws_mlops.emulator.server import EmulatorServer
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
 from tests.harness._provider_host import ProviderHost
 from tests.harness._types import LogRecord
 
 from .conftest import BUCKET, PUMP, start_host
+from .engine import Resource, logged
 
 ROLE = "arn:aws:iam::123456789012:role/lookout-access"
-
-
-def urn(type_name: str, name: str) -> str:
-    return f"urn:pulumi:dev::proj::pulumi-python:dynamic/lookoutequipment:{type_name}::{name}"
-
-
-class Resource:
-    """One resource's state as the engine keeps it: inputs and outputs between calls."""
-
-    def __init__(self, host: ProviderHost, type_name: str, name: str, provider: Any) -> None:
-        self.host, self.urn = host, urn(type_name, name)
-        self.serialized = serialize_provider(provider)
-        self.seed = f"proj/dev/{name}"
-        self.id = ""
-        self.inputs: dict[str, Any] = {}
-        self.outputs: dict[str, Any] = {}
-
-    def news(self, **inputs: Any) -> dict[str, Any]:
-        return {"__provider": self.serialized, NAME_SEED_KEY: self.seed, **inputs}
-
-    def check(self, **inputs: Any) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        return self.host.check(self.urn, self.inputs, self.news(**inputs))
-
-    def create(self, **inputs: Any) -> dict[str, Any]:
-        checked, failures = self.check(**inputs)
-        assert failures == []
-        self.id, self.outputs = self.host.create(self.urn, checked)
-        self.inputs = checked
-        return self.outputs
-
-    def diff(self, **inputs: Any) -> Any:
-        checked, failures = self.check(**inputs)
-        assert failures == []
-        return checked, self.host.diff(self.urn, self.id, self.outputs, self.inputs, checked, [])
-
-    def update(self, **inputs: Any) -> Any:
-        checked, diff = self.diff(**inputs)
-        if diff.changes == diff.DIFF_SOME:
-            self.outputs = self.host.update(self.urn, self.id, self.outputs, self.inputs, checked, [])
-            self.inputs = checked
-        return diff
-
-    def refresh(self) -> None:
-        self.id, self.outputs, inputs = self.host.read(self.urn, self.id, self.outputs, self.inputs)
-        if inputs is not None:
-            self.inputs = inputs
-
-    def delete(self) -> None:
-        self.host.delete(self.urn, self.id, self.outputs, self.inputs)
 
 
 def dataset_args() -> dict[str, Any]:
@@ -114,9 +64,8 @@ def test_lifecycle_through_the_provider_host(
     scheduler = Resource(provider_host, "InferenceScheduler", "pump-scheduler", InferenceSchedulerProvider())
     outs = scheduler.create(**scheduler_args(model.id))
     assert outs["status"] == "RUNNING" and outs["data_delay_offset_in_minutes"] == 0.0  # a float on the wire
-    progress = [r.message for r in host_logs if r.source == "provider"]
-    assert any("data ingestion done (SUCCESS)" in m for m in progress)
-    assert any("training: IN_PROGRESS" in m for m in progress)
+    assert logged(host_logs, "data ingestion done (SUCCESS)")
+    assert logged(host_logs, "training: IN_PROGRESS")
 
     # up with no change: nothing to do, even with the engine's floats
     assert dataset.diff(**dataset_args())[1].changes == dataset.diff(**dataset_args())[1].DIFF_NONE
@@ -215,7 +164,7 @@ def test_a_killed_host_leaves_a_training_the_next_up_adopts(
     assert outputs["status"] == "SUCCESS"
     started = [c for c in emulator.calls if c.operation == "CreateModel" and c.error is None]
     assert len(started) == 1, "one training, resumed, never a second one"
-    assert any("found it from an interrupted run" in r.message for r in host_logs)
+    assert logged(host_logs, "found it from an interrupted run")
 
 
 def _ignore_errors(action: Any) -> None:
