@@ -5,7 +5,7 @@ Shared by the tests that run the real provider host (tests/protocol) and whole p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import boto3
@@ -33,3 +33,21 @@ def provider_env(server: EmulatorServer) -> dict[str, str]:
     """What the Pulumi CLI would pass a provider host here: the emulator's endpoint, dummy keys, its clock."""
     return {"AWS_ENDPOINT_URL": server.endpoint_url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_REGION": "us-east-1", TIME_SCALE_ENV: str(TIME_SCALE)}
+
+
+@contextmanager
+def sagemaker_emulator(production_model: str, candidate_model: str, endpoint: str, role: str,
+                       image_of: Callable[[str], str], instance_type: str) -> Iterator[EmulatorServer]:
+    """The emulator server with an InService endpoint serving `production_model` and `candidate_model` beside it,
+    in moto's SageMaker, as pulumi_aws would make them in a real account. The call log starts empty."""
+    with EmulatorServer(Emulator(clock=Clock(time_scale=TIME_SCALE))) as server:
+        sagemaker = boto3.client("sagemaker", endpoint_url=server.endpoint_url, region_name="us-east-1")
+        for model_name in (production_model, candidate_model):
+            sagemaker.create_model(ModelName=model_name, ExecutionRoleArn=role,
+                                   PrimaryContainer={"Image": image_of(model_name)})
+        sagemaker.create_endpoint_config(EndpointConfigName=f"{endpoint}-v1", ProductionVariants=[{
+            "VariantName": "production", "ModelName": production_model, "InstanceType": instance_type,
+            "InitialInstanceCount": 1}])
+        sagemaker.create_endpoint(EndpointName=endpoint, EndpointConfigName=f"{endpoint}-v1")
+        server.emulator.calls.clear()
+        yield server

@@ -13,7 +13,6 @@ import boto3
 import pytest
 
 from pulumi_aws_mlops._internal.naming import OWNER_TAG_KEY, owner_token
-from pulumi_aws_mlops.emulator import Clock, Emulator
 from pulumi_aws_mlops.emulator.server import EmulatorServer
 from pulumi_aws_mlops.sagemaker import InferenceExperimentProvider, InferenceRecommendationsJobProvider
 from resources.sagemaker_fixtures import (
@@ -29,7 +28,7 @@ from resources.sagemaker_fixtures import (
 )
 from tests.harness._provider_host import ProviderHost
 from tests.harness._types import LogRecord
-from tests.servers import TIME_SCALE
+from tests.servers import sagemaker_emulator
 
 from .conftest import start_host
 from .engine import Resource, logged
@@ -38,16 +37,7 @@ from .engine import Resource, logged
 @pytest.fixture
 def emulator_server(aws_env: None) -> Iterator[EmulatorServer]:
     """The emulator server with a production endpoint and a candidate model in moto's SageMaker."""
-    with EmulatorServer(Emulator(clock=Clock(time_scale=TIME_SCALE))) as server:
-        sagemaker = boto3.client("sagemaker", endpoint_url=server.endpoint_url, region_name="us-east-1")
-        for model_name in (PRODUCTION_MODEL, CANDIDATE_MODEL):
-            sagemaker.create_model(ModelName=model_name, ExecutionRoleArn=ROLE,
-                                   PrimaryContainer={"Image": image_of(model_name)})
-        sagemaker.create_endpoint_config(EndpointConfigName=f"{ENDPOINT}-v1", ProductionVariants=[{
-            "VariantName": "production", "ModelName": PRODUCTION_MODEL, "InstanceType": INSTANCE_TYPE,
-            "InitialInstanceCount": 1}])
-        sagemaker.create_endpoint(EndpointName=ENDPOINT, EndpointConfigName=f"{ENDPOINT}-v1")
-        server.emulator.calls.clear()
+    with sagemaker_emulator(PRODUCTION_MODEL, CANDIDATE_MODEL, ENDPOINT, ROLE, image_of, INSTANCE_TYPE) as server:
         yield server
 
 
