@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import boto3
 
@@ -36,18 +37,9 @@ def provider_env(server: EmulatorServer) -> dict[str, str]:
 
 
 @contextmanager
-def sagemaker_emulator(production_model: str, candidate_model: str, endpoint: str, role: str,
-                       image_of: Callable[[str], str], instance_type: str) -> Iterator[EmulatorServer]:
-    """The emulator server with an InService endpoint serving `production_model` and `candidate_model` beside it,
-    in moto's SageMaker, as pulumi_aws would make them in a real account. The call log starts empty."""
+def sagemaker_emulator(deploy: Callable[[Any], None]) -> Iterator[EmulatorServer]:
+    """The emulator server after `deploy(sagemaker_client)` made moto's models and endpoints; the call log empty."""
     with EmulatorServer(Emulator(clock=Clock(time_scale=TIME_SCALE))) as server:
-        sagemaker = boto3.client("sagemaker", endpoint_url=server.endpoint_url, region_name="us-east-1")
-        for model_name in (production_model, candidate_model):
-            sagemaker.create_model(ModelName=model_name, ExecutionRoleArn=role,
-                                   PrimaryContainer={"Image": image_of(model_name)})
-        sagemaker.create_endpoint_config(EndpointConfigName=f"{endpoint}-v1", ProductionVariants=[{
-            "VariantName": "production", "ModelName": production_model, "InstanceType": instance_type,
-            "InitialInstanceCount": 1}])
-        sagemaker.create_endpoint(EndpointName=endpoint, EndpointConfigName=f"{endpoint}-v1")
+        deploy(boto3.client("sagemaker", endpoint_url=server.endpoint_url, region_name="us-east-1"))
         server.emulator.calls.clear()
         yield server

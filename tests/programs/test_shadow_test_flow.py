@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from pulumi_aws_mlops.emulator.server import EmulatorServer
-from resources.sagemaker_fixtures import CANDIDATE_MODEL, ENDPOINT, INSTANCE_TYPE, PRODUCTION_MODEL, ROLE, image_of
+from resources.sagemaker_fixtures import CANDIDATE_MODEL, ENDPOINT, deploy_production_endpoint
 from tests.harness import Harness
 from tests.servers import provider_env, sagemaker_emulator
 
@@ -18,7 +18,7 @@ from .conftest import EXAMPLES
 
 @pytest.fixture
 def server(aws_env: None) -> Iterator[EmulatorServer]:
-    with sagemaker_emulator(PRODUCTION_MODEL, CANDIDATE_MODEL, ENDPOINT, ROLE, image_of, INSTANCE_TYPE) as server:
+    with sagemaker_emulator(deploy_production_endpoint) as server:
         yield server
 
 

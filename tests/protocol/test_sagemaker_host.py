@@ -18,12 +18,11 @@ from pulumi_aws_mlops.sagemaker import InferenceExperimentProvider, InferenceRec
 from resources.sagemaker_fixtures import (
     CANDIDATE_MODEL,
     ENDPOINT,
-    INSTANCE_TYPE,
     PRODUCTION_MODEL,
     PROMOTE,
     ROLE,
+    deploy_production_endpoint,
     experiment_inputs,
-    image_of,
     job_inputs,
 )
 from tests.harness._provider_host import ProviderHost
@@ -37,7 +36,7 @@ from .engine import Resource, logged
 @pytest.fixture
 def emulator_server(aws_env: None) -> Iterator[EmulatorServer]:
     """The emulator server with a production endpoint and a candidate model in moto's SageMaker."""
-    with sagemaker_emulator(PRODUCTION_MODEL, CANDIDATE_MODEL, ENDPOINT, ROLE, image_of, INSTANCE_TYPE) as server:
+    with sagemaker_emulator(deploy_production_endpoint) as server:
         yield server
 
 

@@ -23,9 +23,9 @@ def image_of(model_name: str) -> str:
     return f"123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:{model_name}"
 
 
-def deploy_production_endpoint() -> None:
+def deploy_production_endpoint(sagemaker: Any = None) -> None:
     """Two models and an endpoint serving the first, in moto: what pulumi_aws would create in a real account."""
-    sagemaker = boto3.client("sagemaker", region_name="us-east-1")
+    sagemaker = sagemaker or boto3.client("sagemaker", region_name="us-east-1")
     for model_name in (PRODUCTION_MODEL, CANDIDATE_MODEL):
         sagemaker.create_model(ModelName=model_name, ExecutionRoleArn=ROLE,
                                PrimaryContainer={"Image": image_of(model_name)})
