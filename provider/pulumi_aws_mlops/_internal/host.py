@@ -41,7 +41,8 @@ def widen_host_pool() -> int | None:
         if _widened:
             return _widened[0]._max_workers
         pools = [obj for obj in gc.get_objects() if isinstance(obj, ThreadPoolExecutor)]
-        host_pools = [pool for pool in pools if pool._max_workers == HOST_POOL_SIZE]
+        # A Python whose executor no longer has `_max_workers` finds no pool, and the host keeps its four threads.
+        host_pools = [pool for pool in pools if getattr(pool, "_max_workers", None) == HOST_POOL_SIZE]
         if len(host_pools) != 1:
             return None
         pool = host_pools[0]
