@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 from .naming import OWNER_TAG_KEY
 
-NOT_FOUND_CODES = frozenset({"ResourceNotFoundException", "ResourceNotFound", "ValidationException"})
+NOT_FOUND_CODES = frozenset({"ResourceNotFoundException", "ResourceNotFound"})
 
 
 def error_code(exc: ClientError) -> str:

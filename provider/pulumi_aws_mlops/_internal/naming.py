@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 NAME_SEED_KEY = "__name_seed"
@@ -36,11 +36,6 @@ def owner_token(seed: str) -> str:
     return _digest("owner", seed).hex()[:32]
 
 
-def client_token(seed: str, request: Mapping[str, Any]) -> str:
-    """An idempotency token: the same create request from the same stack resource gets the same token."""
-    return _digest("request", seed, dict(request)).hex()[:64]
-
-
 def logical_name_of(seed: str) -> str:
     """The resource's name in the program, the last part of a `project/stack/name` seed."""
     return seed.rsplit("/", 1)[-1]
@@ -48,7 +43,3 @@ def logical_name_of(seed: str) -> str:
 
 def seed_for(project: str, stack: str, resource_name: str) -> str:
     return f"{project}/{stack}/{resource_name}"
-
-
-def pick(values: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
-    return {key: values[key] for key in keys if key in values}
