@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from pulumi_aws_mlops._internal.inputs import UNKNOWN, AwsShape
-from pulumi_aws_mlops._internal.service_model import service_model
+from pulumi_aws_mlops.service_model import service_model
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.sagemaker import (
     InferenceExperimentProvider,

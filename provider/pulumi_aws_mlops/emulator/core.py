@@ -16,7 +16,7 @@ from typing import Any
 
 from botocore import xform_name
 
-from .._internal.service_model import service_model
+from ..service_model import service_model
 from .clock import Clock
 from .exceptions import (
     AwsError,

@@ -6,7 +6,7 @@ from typing import Any
 
 from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
-from .._internal.service_model import constraints_of
+from ..service_model import constraints_of
 from .exceptions import ValidationException
 
 

@@ -29,7 +29,7 @@ from .._internal.errors import MlopsError, ResourceFailedError, UnexpectedStateE
 from .._internal.inputs import UNKNOWN, AwsShape, InputRuleError, aws_request
 from .._internal.reporting import progress
 from .._internal.resource import resource_props
-from .._internal.service_model import member_constraints
+from ..service_model import member_constraints
 from .._internal.timeouts import Timeouts
 from .._internal.times import Timestamp, canonical_timestamp, parse_timestamp
 from ._base import SageMakerProvider

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..._internal.service_model import shape_constraints
+from ...service_model import shape_constraints
 
 DATETIME = "DATETIME"
 DOUBLE = "DOUBLE"
