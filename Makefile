@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench emulator clean
+.PHONY: demo test lint bench emulator pulumi clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check provider tests bench examples
 	$(VENV)/bin/mypy
+
+# A working Pulumi CLI; its path is the last line printed (tools/pulumi/ensure_cli.py: PATH, the official installer,
+# or a build from its Go module cached outside the clone).
+pulumi:
+	@$(PYTHON) tools/pulumi/ensure_cli.py
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py
