@@ -279,3 +279,45 @@ def test_policies_are_iam_documents() -> None:
         assert document["Version"] == "2012-10-17", path.name
         sids = [statement["Sid"] for statement in document["Statement"]]
         assert len(sids) == len(set(sids)), path.name
+
+
+def test_sagemaker_execution_role_policy_is_scoped() -> None:
+    """The role SageMaker assumes for a shadow test or a load test: the endpoint it shifts, the configurations and
+    models it deploys, the KMS keys of KmsKey / VolumeKmsKeyId / output encryption, and where it writes."""
+    statements = policy("sagemaker-execution-role-policy.json")
+    assert not any("*" in as_list(statement["Resource"]) for statement in statements), "every statement is scoped"
+    sagemaker = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}"
+    for action, resource in (("sagemaker:UpdateEndpoint", f"{sagemaker}:endpoint/churn"),
+                             ("sagemaker:UpdateEndpoint", f"{sagemaker}:endpoint-config/churn-shadow"),
+                             ("sagemaker:CreateEndpointConfig", f"{sagemaker}:endpoint-config/churn-shadow"),
+                             ("sagemaker:DeleteEndpointConfig", f"{sagemaker}:endpoint-config/churn-shadow"),
+                             ("sagemaker:DescribeModel", f"{sagemaker}:model/churn-v2"),
+                             ("sagemaker:DescribeModelPackage", f"{sagemaker}:model-package/churn/2"),
+                             ("sagemaker:InvokeEndpoint", f"{sagemaker}:endpoint/churn-load-test")):
+        assert allowed(statements, action, resource), (action, resource)
+    assert not allowed(statements, "sagemaker:DeleteEndpoint", f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:model/x")
+    assert not allowed(statements, "sagemaker:AddTags", f"{sagemaker}:endpoint/churn", {"aws:TagKeys": ["team"]})
+    assert allowed(statements, "sagemaker:AddTags", f"{sagemaker}:endpoint/churn",
+                   {"sagemaker:TaggingAction": "CreateEndpoint"})
+
+    key = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+    via_sagemaker = {"kms:ViaService": "sagemaker.us-east-1.amazonaws.com"}
+    assert allowed(statements, "kms:CreateGrant", key, {**via_sagemaker, "kms:GrantIsForAWSResource": True})
+    assert not allowed(statements, "kms:CreateGrant", key, {**via_sagemaker, "kms:GrantIsForAWSResource": False})
+    assert allowed(statements, "kms:GenerateDataKey", key, {"kms:ViaService": "s3.us-east-1.amazonaws.com"})
+    assert not allowed(statements, "kms:Decrypt", key), "the keys are used only through SageMaker and S3"
+
+    bucket = "arn:aws:s3:::sagemaker-shadow-test-data"
+    assert allowed(statements, "s3:PutObject", f"{bucket}/capture/churn/2026/05/01/requests.jsonl")
+    assert allowed(statements, "s3:PutObject", f"{bucket}/recommendations/churn-sizing/results.json")
+    assert not allowed(statements, "s3:GetObject", f"{bucket}/capture/churn/2026/05/01/requests.jsonl")
+
+    assert allowed(statements, "iam:PassRole", SAGEMAKER_ROLE, {"iam:PassedToService": "sagemaker.amazonaws.com"})
+    assert not allowed(statements, "iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/admin",
+                       {"iam:PassedToService": "sagemaker.amazonaws.com"})
+
+
+def test_sagemaker_trust_policy_lets_only_sagemaker_assume_the_role() -> None:
+    (statement,) = policy("sagemaker-execution-trust-policy.json")
+    assert statement["Principal"] == {"Service": "sagemaker.amazonaws.com"}
+    assert statement["Action"] == "sts:AssumeRole"

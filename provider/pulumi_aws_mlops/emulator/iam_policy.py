@@ -38,7 +38,7 @@ from typing import Any, Literal
 from .iam_actions import ARN_FORMATS, OPERATIONS, TAGGING_ACTIONS, Operation, Target
 
 Effect = Literal["Allow", "ExplicitDeny", "ImplicitDeny"]
-ContextValue = str | Sequence[str]
+ContextValue = str | bool | int | Sequence[str]
 # The ID segment of an ARN the request is about to create (the service has not chosen it yet).
 PENDING_ID = "00000000-0000-0000-0000-000000000000"
 ACCESS_DENIED = "AccessDeniedException"
@@ -365,9 +365,9 @@ def _substitute(pattern: str, keys: Mapping[str, ContextValue], variables: bool)
             continue
         default = _DEFAULT.match(body)
         name, fallback = (default.group(1), default.group(2)) if default else (body.strip(), None)
-        value = keys.get(name.lower())
-        if isinstance(value, str):
-            literal(value, False)
+        value = _context_values(keys.get(name.lower()))
+        if value is not None and len(value) == 1:
+            literal(value[0], False)
         elif fallback is not None:
             literal(fallback, False)
         else:
@@ -512,6 +512,14 @@ _PATTERN_OPERATORS = {"StringLike", "StringNotLike"}
 _ARN_OPERATORS = {"ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"}
 
 
+def _context_values(present: Any) -> list[str] | None:
+    """A context key's values as strings (booleans as IAM writes them), None when the key is absent."""
+    if present is None:
+        return None
+    items = list(present) if isinstance(present, (list, tuple, set, frozenset)) else [present]
+    return [str(item).lower() if isinstance(item, bool) else str(item) for item in items]
+
+
 def _condition_holds(
     operator: str, key: str, policy_values: list[Any], keys: Mapping[str, ContextValue], variables: bool
 ) -> bool:
@@ -520,8 +528,7 @@ def _condition_holds(
         raise PolicyError(f"unknown condition set operator {qualifier!r}")
     if_exists = name.endswith("IfExists") and name != "Null"
     base = name.removesuffix("IfExists") if if_exists else name
-    present = keys.get(key.lower())
-    values = None if present is None else ([present] if isinstance(present, str) else list(present))
+    values = _context_values(keys.get(key.lower()))
     if base == "Null":
         absent = not values
         return any(str(expected).lower() == str(absent).lower() for expected in policy_values)
