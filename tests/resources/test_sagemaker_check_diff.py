@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from pulumi_aws_mlops._internal.inputs import UNKNOWN, AwsShape
-from pulumi_aws_mlops.service_model import service_model
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.sagemaker import (
     InferenceExperimentProvider,
@@ -22,6 +21,7 @@ from pulumi_aws_mlops.sagemaker.inference_recommendations_job import (
     best_configuration,
 )
 from pulumi_aws_mlops.sagemaker.waiters import DEFINITIONS
+from pulumi_aws_mlops.service_model import service_model
 
 from .l4e_fixtures import checked
 from .sagemaker_fixtures import PROMOTE, experiment_inputs, job_inputs, load_test_inputs, variant
