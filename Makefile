@@ -23,7 +23,7 @@ test: $(STAMP)
 # zizmor audits the GitOps workflow users copy, offline (no GitHub API call, online audits off); parliament audits
 # the IAM permission policies (a trust policy has no Resource, which parliament reports on any trust policy).
 lint: $(STAMP)
-	$(VENV)/bin/ruff check provider tests bench examples
+	$(VENV)/bin/ruff check provider tests bench examples tools
 	$(VENV)/bin/mypy
 	$(VENV)/bin/zizmor --offline --no-progress examples/gitops
 	$(VENV)/bin/parliament --directory examples/iam --include_policy_extension .json \

@@ -148,9 +148,8 @@ def go_build(version: str) -> Path:
                               "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"],
                              cwd=module, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert build.stdout is not None
-    compiled, tail = 0, []
-    for line in build.stdout:
-        compiled += 1
+    tail: list[str] = []
+    for compiled, line in enumerate(build.stdout, start=1):
         tail = [*tail[-30:], line.rstrip()]
         if compiled % 100 == 0:
             say(f"  compiled {compiled} packages ({time.monotonic() - started:.0f} s) ...")
