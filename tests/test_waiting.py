@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 
 from pulumi_aws_mlops._internal import waiting
 from pulumi_aws_mlops._internal.errors import ResourceFailedError, WaitTimeoutError
+from pulumi_aws_mlops._internal.timeouts import Deadline
 from pulumi_aws_mlops._internal.waiting import Schedule, load_waiters
 from pulumi_aws_mlops.emulator import Clock
 
@@ -49,7 +50,8 @@ def run(finishes_at: float, typical: float, timeout: float = 10 * 3600, **kwargs
     service = FakeService(clock, finishes_at, **kwargs)
     waiter = waiting.Waiter(**{**WAITERS["Done"].__dict__, "typical_seconds": typical})
     with waiting.time_source(clock.elapsed, clock.advance, seed=1):
-        result = waiting.wait(service, waiter, {}, timeout=timeout, subject="thing 't'")
+        deadline = Deadline.starting(clock.elapsed(), "create", timeout)
+        result = waiting.wait(service, waiter, {}, deadline=deadline, subject="thing 't'")
     return service, result
 
 

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from pulumi_aws_mlops._internal.inputs import UNKNOWN, AwsShape
-from pulumi_aws_mlops.service_model import service_model
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.sagemaker import (
     InferenceExperimentProvider,
@@ -22,6 +21,7 @@ from pulumi_aws_mlops.sagemaker.inference_recommendations_job import (
     best_configuration,
 )
 from pulumi_aws_mlops.sagemaker.waiters import DEFINITIONS
+from pulumi_aws_mlops.service_model import service_model
 
 from .l4e_fixtures import checked
 from .sagemaker_fixtures import PROMOTE, experiment_inputs, job_inputs, load_test_inputs, variant
@@ -337,9 +337,10 @@ def test_every_input_shape_is_its_request_shape(shape_class: type[AwsShape]) -> 
 @pytest.mark.parametrize(
     ("members", "request_shape"),
     [
-        ({**inference_experiment.CREATE_MEMBERS, "tags": "Tags"}, "CreateInferenceExperimentRequest"),
-        ({"name": "Name", **inference_experiment.UPDATABLE}, "UpdateInferenceExperimentRequest"),
-        ({**inference_recommendations_job.CREATE_MEMBERS, "tags": "Tags"}, "CreateInferenceRecommendationsJobRequest"),
+        ({**InferenceExperimentProvider().fields.create_members, "tags": "Tags"}, "CreateInferenceExperimentRequest"),
+        ({"name": "Name", **InferenceExperimentProvider().fields.update_members}, "UpdateInferenceExperimentRequest"),
+        ({**InferenceRecommendationsJobProvider().fields.create_members, "tags": "Tags"},
+         "CreateInferenceRecommendationsJobRequest"),
     ],
 )
 def test_requests_carry_every_member(members: dict[str, str], request_shape: str) -> None:

@@ -17,16 +17,17 @@ from typing import Annotated, Any
 
 import pulumi
 from pulumi.dynamic import CreateResult, UpdateResult
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from .._internal.aws_values import iso, snake_keys
 from .._internal.errors import MlopsError, ResourceFailedError
-from .._internal.inputs import AwsShape, InputRuleError, aws_request
+from .._internal.fields import IMMUTABLE, Input, ResourceInputs, TimeoutsInput
+from .._internal.inputs import AwsShape, InputRuleError
+from .._internal.named_resource import NamedResourceProvider
 from .._internal.reporting import progress
 from .._internal.resource import resource_props
 from ..service_model import member_constraints
-from .._internal.timeouts import Timeouts
-from ._base import SageMakerProvider
+from .service import SAGEMAKER
 from .shapes import SERVICE, EndpointName, InstanceType, KmsKeyId, ModelName, RoleArn, S3Uri, Tags, sagemaker
 from .waiters import benchmarks_done
 
@@ -212,22 +213,24 @@ class RecommendationJobOutputConfig(AwsShape):
     compiled_output_config: RecommendationJobCompiledOutputConfig | None = None
 
 
-class InferenceRecommendationsJobInputs(BaseModel):
-    """The validated inputs of an InferenceRecommendationsJob (what `pulumi preview` checks)."""
+class InferenceRecommendationsJobInputs(ResourceInputs):
+    """The validated inputs of an InferenceRecommendationsJob (what `pulumi preview` checks), each declaring what
+    it is to AWS. A job can be neither changed nor rerun: every AWS input replaces it (tags alone change in place)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    job_name: Annotated[str, sagemaker("CreateInferenceRecommendationsJobRequest", "JobName")]
-    job_type: Annotated[str, sagemaker("CreateInferenceRecommendationsJobRequest", "JobType")]
-    role_arn: RoleArn
-    input_config: RecommendationJobInputConfig
+    job_name: Annotated[Annotated[str, sagemaker("CreateInferenceRecommendationsJobRequest", "JobName")], IMMUTABLE]
+    job_type: Annotated[Annotated[str, sagemaker("CreateInferenceRecommendationsJobRequest", "JobType")], IMMUTABLE]
+    role_arn: Annotated[RoleArn, IMMUTABLE]
+    input_config: Annotated[RecommendationJobInputConfig, IMMUTABLE]
     job_description: Annotated[
-        str, sagemaker("CreateInferenceRecommendationsJobRequest", "JobDescription")
-    ] | None = None
-    stopping_conditions: RecommendationJobStoppingConditions | None = None
-    output_config: RecommendationJobOutputConfig | None = None
+        Annotated[str, sagemaker("CreateInferenceRecommendationsJobRequest", "JobDescription")] | None, IMMUTABLE
+    ] = None
+    stopping_conditions: Annotated[RecommendationJobStoppingConditions | None, IMMUTABLE] = None
+    # DescribeInferenceRecommendationsJob does not report the output configuration.
+    output_config: Annotated[
+        RecommendationJobOutputConfig | None, Input(create=True, replaces=True, read_back=False)
+    ] = None
     tags: Tags | None = None
-    timeouts: Timeouts | None = None
+    timeouts: TimeoutsInput = None
 
     @model_validator(mode="after")
     def _load_test_is_complete(self) -> InferenceRecommendationsJobInputs:
@@ -250,52 +253,38 @@ class InferenceRecommendationsJobInputs(BaseModel):
         return self
 
 
-CREATE_MEMBERS = {
-    "job_name": "JobName", "job_type": "JobType", "role_arn": "RoleArn", "input_config": "InputConfig",
-    "job_description": "JobDescription", "stopping_conditions": "StoppingConditions", "output_config": "OutputConfig",
-}
-# Inputs that are not AWS fields of the job, or that SageMaker changes in place.
-IN_PLACE = frozenset({"tags", "timeouts"})
 RUNNING = frozenset({"PENDING", "IN_PROGRESS"})
-COMPUTED_OUTPUTS = (
-    "arn", "status", "failure_reason", "creation_time", "completion_time", "last_modified_time",
-    "recommendations", "best_configuration", "endpoint_performances",
-)
 NOT_RERUNNABLE = (
     "SageMaker keeps a finished job under its name and cannot rerun it: change an input (or job_name) "
     "to run a new job"
 )
 
 
-class InferenceRecommendationsJobProvider(SageMakerProvider):
+class InferenceRecommendationsJobProvider(NamedResourceProvider):
+    service = SAGEMAKER
     kind = "SageMaker inference recommendations job"
     args_model = InferenceRecommendationsJobInputs
     name_field = "job_name"
     name_max_length = int(member_constraints(SERVICE, "CreateInferenceRecommendationsJobRequest", "JobName").max or 64)
-    replace_keys = frozenset(InferenceRecommendationsJobInputs.model_fields) - IN_PLACE
-    describe_operation = "DescribeInferenceRecommendationsJob"
     create_operation = "CreateInferenceRecommendationsJob"
+    describe_operation = "DescribeInferenceRecommendationsJob"
     arn_key = "JobArn"
     # The longest job SageMaker allows runs five hours.
     default_timeouts = {"create": MAX_JOB_DURATION_SECONDS + 3600.0, "update": 600.0, "delete": 1800.0}
 
-    def observable_inputs(self) -> frozenset[str]:
-        # DescribeInferenceRecommendationsJob does not report the output configuration.
-        return frozenset(self.args_model.model_fields) - {"output_config", "timeouts"}
-
     def create(self, props: dict[str, Any]) -> CreateResult:
         args: InferenceRecommendationsJobInputs = self.parse(props)
         name = args.job_name
-        found, adopted = self.create_or_adopt(aws_request(args, CREATE_MEMBERS), props)
+        deadline = self.deadline(props, "create")
+        found, adopted = self.create_or_adopt(self.request(args, "create"), props)
         if adopted:
             self.ensure_same_job(found, props)
         else:
             progress(f"{self.subject(name)}: started ({args.job_type} job)")
         try:
-            self.wait_for("JobCompleted", name, deadline=self.deadline(props, "create"),
-                          percent=benchmarks_done(self.client()))
+            self.wait_for("JobCompleted", name, deadline, percent=benchmarks_done(self.client()))
         except ResourceFailedError as exc:
-            raise ResourceFailedError(f"{exc}. {NOT_RERUNNABLE}") from None
+            raise exc.explained(f". {NOT_RERUNNABLE}") from None
         return CreateResult(name, self.outputs(name, props))
 
     def ensure_same_job(self, found: Mapping[str, Any], props: Mapping[str, Any]) -> None:
@@ -323,10 +312,10 @@ class InferenceRecommendationsJobProvider(SageMakerProvider):
             return
         status = found["Status"]
         if status in RUNNING:
-            self.client().stop_inference_recommendations_job(JobName=id_)
+            self.call("StopInferenceRecommendationsJob", JobName=id_)
             progress(f"{self.subject(id_)}: stopping the {status} job")
         if status in (*RUNNING, "STOPPING"):
-            status = self.wait_for("JobStopped", id_, deadline=self.deadline(props, "delete")).response["Status"]
+            status = self.wait_for("JobStopped", id_, self.deadline(props, "delete")).response["Status"]
         progress(f"{self.subject(id_)} is {status}; SageMaker cannot delete recommendations jobs, so it stays "
                  f"listed in the account and is only removed from the stack")
 
@@ -468,6 +457,5 @@ class InferenceRecommendationsJob(pulumi.dynamic.Resource, module="sagemaker", n
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        outputs = (*InferenceRecommendationsJobInputs.model_fields, *COMPUTED_OUTPUTS)
-        props = resource_props(resource_name, args, kwargs, outputs)
+        props = resource_props(InferenceRecommendationsJob, resource_name, args, kwargs)
         super().__init__(InferenceRecommendationsJobProvider(), resource_name, props, opts)
