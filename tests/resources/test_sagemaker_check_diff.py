@@ -13,8 +13,7 @@ from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.sagemaker import (
     InferenceExperimentProvider,
     InferenceRecommendationsJobProvider,
-    inference_experiment,
-    inference_recommendations_job,
+    shapes,
 )
 from pulumi_aws_mlops.sagemaker.inference_recommendations_job import (
     RecommendationJobStoppingConditions,
@@ -314,7 +313,7 @@ def test_serialized_provider_is_small_and_holds_no_secret(
 
 # -- the inputs and waiters against botocore's service model ---------------------------------------------
 SHAPES = sorted(
-    {cls for module in (inference_experiment, inference_recommendations_job) for cls in vars(module).values()
+    {cls for module in (shapes,) for cls in vars(module).values()
      if isinstance(cls, type) and issubclass(cls, AwsShape) and cls is not AwsShape},
     key=lambda cls: cls.__name__,
 )

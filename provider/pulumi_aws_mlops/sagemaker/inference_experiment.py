@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 import pulumi
@@ -26,108 +25,27 @@ from pydantic import model_validator
 from .._internal.aws_values import iso, snake_keys
 from .._internal.errors import MlopsError, ResourceFailedError, UnexpectedStateError
 from .._internal.fields import IMMUTABLE, KEPT, UPDATABLE, Input, ResourceInputs, TimeoutsInput
-from .._internal.inputs import UNKNOWN, AwsShape, InputRuleError
+from .._internal.inputs import UNKNOWN, InputRuleError
 from .._internal.named_resource import NamedResourceProvider
 from .._internal.reporting import progress
 from .._internal.resource import resource_props
 from .._internal.timeouts import Deadline
-from .._internal.times import Timestamp, canonical_timestamp, parse_timestamp
+from .._internal.times import canonical_timestamp
 from ..service_model import member_constraints
 from .service import SAGEMAKER
 from .shapes import (
     SERVICE,
     EndpointName,
-    InstanceType,
+    InferenceExperimentDataStorageConfig,
+    InferenceExperimentSchedule,
     KmsKeyId,
-    ModelName,
+    ModelVariantConfig,
     RoleArn,
+    ShadowModeConfig,
     Tags,
     VariantName,
     sagemaker,
 )
-
-MAX_RUN_TIME = timedelta(days=30)  # The longest an inference experiment may run.
-
-
-class RealTimeInferenceConfig(AwsShape):
-    instance_type: InstanceType
-    instance_count: Annotated[int, sagemaker("RealTimeInferenceConfig", "InstanceCount")]
-
-
-class ModelInfrastructureConfig(AwsShape):
-    # The only infrastructure SageMaker offers for experiments, so it need not be spelled out.
-    infrastructure_type: Annotated[str, sagemaker("ModelInfrastructureConfig", "InfrastructureType")] = (
-        "RealTimeInference"
-    )
-    real_time_inference_config: RealTimeInferenceConfig
-
-
-class ModelVariantConfig(AwsShape):
-    model_name: ModelName
-    variant_name: VariantName
-    infrastructure_config: ModelInfrastructureConfig
-
-
-class InferenceExperimentSchedule(AwsShape):
-    start_time: Timestamp | None = None
-    end_time: Timestamp | None = None
-
-    @model_validator(mode="after")
-    def _end_after_start_within_30_days(self) -> InferenceExperimentSchedule:
-        if self.start_time and self.end_time:
-            start, end = parse_timestamp(self.start_time), parse_timestamp(self.end_time)
-            if end <= start:
-                raise InputRuleError("end_time", f"({self.end_time}) must be after start_time ({self.start_time})")
-            if end - start > MAX_RUN_TIME:
-                raise InputRuleError(
-                    "end_time", f"({self.end_time}) is {(end - start).days} days after start_time; "
-                    f"an inference experiment runs for at most {MAX_RUN_TIME.days} days"
-                )
-        return self
-
-
-class CaptureContentTypeHeader(AwsShape):
-    csv_content_types: Annotated[
-        list[Annotated[str, sagemaker("CsvContentType")]], sagemaker("CaptureContentTypeHeader", "CsvContentTypes")
-    ] | None = None
-    json_content_types: Annotated[
-        list[Annotated[str, sagemaker("JsonContentType")]], sagemaker("CaptureContentTypeHeader", "JsonContentTypes")
-    ] | None = None
-
-
-class InferenceExperimentDataStorageConfig(AwsShape):
-    destination: Annotated[str, sagemaker("InferenceExperimentDataStorageConfig", "Destination")]
-    kms_key: KmsKeyId | None = None
-    content_type: CaptureContentTypeHeader | None = None
-
-
-class ShadowModelVariantConfig(AwsShape):
-    shadow_model_variant_name: VariantName
-    sampling_percentage: Annotated[int, sagemaker("ShadowModelVariantConfig", "SamplingPercentage")]
-
-
-class ShadowModeConfig(AwsShape):
-    source_model_variant_name: VariantName
-    shadow_model_variants: list[ShadowModelVariantConfig]
-
-    @model_validator(mode="after")
-    def _one_shadow_beside_the_source(self) -> ShadowModeConfig:
-        if len(self.shadow_model_variants) != 1:
-            raise InputRuleError(
-                "shadow_model_variants", f"has {len(self.shadow_model_variants)} variants; a shadow test compares "
-                "exactly one shadow variant with the production (source) variant"
-            )
-        if self.shadow_variant_name == self.source_model_variant_name:
-            raise InputRuleError(
-                "shadow_model_variants[0].shadow_model_variant_name",
-                f"{self.shadow_variant_name!r} is also the source (production) variant; the shadow must be another",
-            )
-        return self
-
-    @property
-    def shadow_variant_name(self) -> str:
-        return self.shadow_model_variants[0].shadow_model_variant_name
-
 
 VariantAction = Annotated[str, sagemaker("ModelVariantAction")]
 DesiredState = Literal["Running", "Completed", "Cancelled"]
