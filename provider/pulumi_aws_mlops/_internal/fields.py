@@ -11,7 +11,9 @@ From that one declaration come which inputs force a replacement, which the Updat
 describe reads back (the others are kept from the state), the Create and Update requests (`aws_request`,
 the one function that builds them) and the forms diff compares. The Resource class's typed outputs and
 the `XArgs` dataclass are written out for users' editors and checked against this declaration by
-tests/resources/test_declarations.py, as is each provider's read-back.
+tests/resources/test_declarations.py, as is each provider's read-back. Whatever else an input comes to
+need (kept once in the state rather than in inputs and outputs, updatable only in some statuses) is
+one more flag here.
 """
 
 from __future__ import annotations

@@ -73,11 +73,8 @@ class BaseProvider(ResourceProvider):
     # -- the declared fields -----------------------------------------------------------------------
     @property
     def fields(self) -> Fields:
+        """What the input model's fields declare (fields.py): replacements, requests, what is read back."""
         return fields_of(self.args_model)
-
-    @property
-    def replace_keys(self) -> frozenset[str]:
-        return self.fields.replace_keys
 
     # -- preview: check and diff ------------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
@@ -103,7 +100,7 @@ class BaseProvider(ResourceProvider):
         if not seed or not isinstance(seed, str):
             # Only the Resource classes set the seed; anything else is no seed at all.
             return None
-        replace_inputs = {k: v for k, v in inputs.items() if k in self.replace_keys and k != self.name_field}
+        replace_inputs = {k: v for k, v in inputs.items() if k in self.fields.replace_keys and k != self.name_field}
         if unknown & replace_inputs.keys():
             return UNKNOWN
         logical = re.sub(self.service.name_invalid_chars, "-", logical_name_of(seed)).strip("-") or self.service.name
@@ -111,7 +108,7 @@ class BaseProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = self.changed_keys(olds, news)
-        replaces = sorted(changed & self.replace_keys)
+        replaces = sorted(changed & self.fields.replace_keys)
         # A replacement that keeps the name cannot create the new resource first: the name is taken
         # (and the engine would then delete the resource it just "created").
         keeps_name = self.name_field not in changed
@@ -145,7 +142,7 @@ class BaseProvider(ResourceProvider):
         return filled
 
     def comparable(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        """Inputs in a form where equal means unchanged: `diff_forms` where given, else `normalize`."""
+        """Inputs in a form where equal means unchanged: the field's declared diff form, else `normalize`."""
         forms = {}
         diff_forms = self.fields.diff_forms
         for key, value in inputs.items():
@@ -196,7 +193,7 @@ class BaseProvider(ResourceProvider):
 
     # -- read ---------------------------------------------------------------------------------------
     def observe(self, name: str, props: Mapping[str, Any]) -> dict[str, Any] | None:
-        """Describe the resource: its outputs (every observable input plus what the service reports), or None."""
+        """Describe the resource: its outputs (every input declared read back, plus what the service reports), or None."""
         raise NotImplementedError(f"{type(self).__name__} must implement observe")
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

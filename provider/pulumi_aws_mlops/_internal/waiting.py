@@ -158,8 +158,9 @@ def current_time() -> TimeSource:
 # -- the wait --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class WaitResult:
+    """The describe response that ended the wait, how many polls it took, and how long."""
+
     response: dict[str, Any]
-    found: bool
     polls: int
     elapsed: float
 
@@ -198,7 +199,7 @@ def wait(
         if state == "success":
             if polls > 1 or status != last_status:
                 progress(f"{subject}: {waiter.description} done ({status or 'ok'}) after {format_duration(elapsed)}")
-            return WaitResult(response, "Error" not in response, polls, elapsed)
+            return WaitResult(response, polls, elapsed)
         if state == "failure":
             raise ResourceFailedError(
                 f"{subject}: {waiter.description} failed ({status}): {_reason(waiter, response)}",
