@@ -1,4 +1,5 @@
-"""Resources driven through a real provider host the way the engine drives them, state carried between calls."""
+"""A real provider host started as the Pulumi CLI would, and resources driven through it the way the engine drives
+them, state carried between calls."""
 
 from __future__ import annotations
 

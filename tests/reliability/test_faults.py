@@ -7,7 +7,7 @@ the provider's `delete`, so there is nothing for the provider to do or get wrong
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -23,7 +23,6 @@ from .helpers import assert_cloud_holds, aws, killed_then_retried, succeeded
 
 pytestmark = pytest.mark.usefixtures("pump_data")
 
-T = TypeVar("T")
 TRANSIENT = ("ThrottlingException", "InternalServerException")
 POLLS = frozenset({"DescribeDataIngestionJob", "DescribeModel", "DescribeInferenceScheduler"})
 CHANGES = frozenset({"CreateDataset", "StartDataIngestionJob", "CreateModel", "CreateInferenceScheduler",
