@@ -30,7 +30,7 @@ from pulumi_aws_mlops.emulator import Clock, Emulator
 from pulumi_aws_mlops.emulator.server import EmulatorServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.e2e.cli import Project  # noqa: E402
+from tests.e2e.cli import Project
 
 STACK_SIZE = 100
 PARALLEL = 16

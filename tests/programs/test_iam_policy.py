@@ -29,8 +29,9 @@ from pulumi_aws_mlops.emulator.iam_policy import Check as IamCheck
 from pulumi_aws_mlops.emulator.iam_policy import Decision, RequestContext, authorize, evaluate, parse_policy
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
 from pulumi_aws_mlops.sagemaker import InferenceExperimentProvider, InferenceRecommendationsJobProvider
-from resources.l4e_fixtures import checked, create, dataset_inputs, model_inputs, scheduler_inputs, update
-from resources.sagemaker_fixtures import endpoint, experiment_inputs, job_inputs
+from tests.support.lifecycle import checked, create, update
+from tests.support.lookoutequipment import dataset_inputs, model_inputs, scheduler_inputs
+from tests.support.sagemaker import experiment_inputs, job_inputs
 
 from .conftest import ACCOUNT, BUCKET, EXAMPLES
 
@@ -186,7 +187,7 @@ def sagemaker_lifecycles() -> None:
     jobs.delete(interrupted["job_name"], interrupted)
 
 
-@pytest.mark.usefixtures("pump_in_s3", endpoint.__name__)
+@pytest.mark.usefixtures("pump_in_s3", "endpoint")
 def test_provider_policy_allows_exactly_the_actions_the_providers_call(
     aws_calls: list[tuple[str, str, dict[str, Any]]],
 ) -> None:
@@ -232,7 +233,7 @@ def test_provider_policy_allows_every_call_on_what_the_providers_own(iam_decisio
     assert {"iam:PassRole", "lookoutequipment:TagResource", "sagemaker:AddTags"} <= checked
 
 
-@pytest.mark.usefixtures("pump_in_s3", endpoint.__name__)
+@pytest.mark.usefixtures("pump_in_s3", "endpoint")
 def test_provider_policy_passes_each_role_only_to_its_service(aws_calls: list[tuple[str, str, dict[str, Any]]]) -> None:
     lookout_equipment_lifecycles()
     sagemaker_lifecycles()

@@ -1,7 +1,8 @@
 """Lookout for Equipment waiters, as data in botocore's waiter format (the service ships none).
 
 `typicalSeconds` fits the poll schedule to the operation (see `_internal/waiting.py`); the waiter
-lint test checks every operation, argument and expected value against the service model.
+lint test checks every operation, argument and expected value against the service model, and that
+every status is decided (a status no acceptor names would be retried, so naming it changes nothing).
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ DEFINITIONS: dict[str, dict[str, Any]] = {
     "IngestionCompleted": {
         "operation": "DescribeDataIngestionJob", "delay": 0, "maxAttempts": 0,
         "description": "data ingestion", "typicalSeconds": 600, "reasonPaths": ["FailedReason"],
-        "acceptors": [_path("SUCCESS", "success"), _path("FAILED", "failure"), _path("IN_PROGRESS", "retry")],
+        "acceptors": [_path("SUCCESS", "success"), _path("FAILED", "failure"), _path("IN_PROGRESS", "retry"),
+                      _path("IMPORT_IN_PROGRESS", "retry")],
     },
     "ModelTrained": {
         "operation": "DescribeModel", "delay": 0, "maxAttempts": 0,
         "description": "training", "typicalSeconds": 2700, "reasonPaths": ["FailedReason"],
-        "acceptors": [_path("SUCCESS", "success"), _path("FAILED", "failure"), _path("IN_PROGRESS", "retry")],
+        "acceptors": [_path("SUCCESS", "success"), _path("FAILED", "failure"), _path("IN_PROGRESS", "retry"),
+                      _path("IMPORT_IN_PROGRESS", "retry")],
     },
     "SchedulerRunning": {
         "operation": "DescribeInferenceScheduler", "delay": 0, "maxAttempts": 0,
@@ -45,7 +48,8 @@ DEFINITIONS: dict[str, dict[str, Any]] = {
     "SchedulerDeleted": {
         "operation": "DescribeInferenceScheduler", "delay": 0, "maxAttempts": 0,
         "description": "deletion", "typicalSeconds": 10,
-        "acceptors": [_missing("success"), _path("STOPPED", "retry"), _path("STOPPING", "retry")],
+        "acceptors": [_missing("success"), _path("STOPPED", "retry"), _path("STOPPING", "retry"),
+                      _path("RUNNING", "retry"), _path("PENDING", "retry")],
     },
 }
 
