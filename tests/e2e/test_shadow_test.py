@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from pulumi_aws_mlops.emulator.server import EmulatorServer
-from tests.resources.sagemaker_fixtures import CANDIDATE_MODEL, ENDPOINT, deploy_production_endpoint
+from tests.support.sagemaker import CANDIDATE_MODEL, ENDPOINT, deploy_production_endpoint
 from tests.servers import provider_env, sagemaker_emulator
 
 from .cli import Project

@@ -220,7 +220,7 @@ def iam_decisions(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterat
     yield decisions
 
 
-@pytest.mark.usefixtures("pump_in_s3", endpoint.__name__)
+@pytest.mark.usefixtures("pump_in_s3", "endpoint")
 def test_provider_policy_allows_every_call_on_what_the_providers_own(iam_decisions: list[tuple[str, Decision]]) -> None:
     lookout_equipment_lifecycles()
     sagemaker_lifecycles()
