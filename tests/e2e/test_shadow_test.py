@@ -9,8 +9,8 @@ import boto3
 import pytest
 
 from pulumi_aws_mlops.emulator.server import EmulatorServer
-from tests.support.sagemaker import CANDIDATE_MODEL, ENDPOINT, deploy_production_endpoint
 from tests.servers import provider_env, sagemaker_emulator
+from tests.support.sagemaker import CANDIDATE_MODEL, ENDPOINT, deploy_production_endpoint
 
 from .cli import Project
 from .conftest import EXAMPLES
