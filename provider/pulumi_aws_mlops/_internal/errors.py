@@ -40,6 +40,10 @@ class WaitTimeoutError(WaitError):
     """A deadline passed while a resource was still in a pending state."""
 
 
+class WaitCancelledError(WaitError):
+    """The engine cancelled the operation (Ctrl-C in `pulumi up`) while it waited; AWS goes on with it."""
+
+
 class UnexpectedStateError(MlopsError):
     """A resource is in a state the operation cannot proceed from."""
 

@@ -63,6 +63,8 @@ UPDATABLE = Input(create=True, update=True)
 KEPT = Input(read_back=False)
 
 TimeoutsInput = Annotated[Timeouts | None, KEPT]
+# Take over a resource of this name that exists outside the stack (see `NamedResourceProvider.take_over`).
+AdoptInput = Annotated[bool | None, KEPT]
 
 
 class ResourceInputs(BaseModel):

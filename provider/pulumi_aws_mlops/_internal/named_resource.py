@@ -15,13 +15,14 @@ from typing import Any, ClassVar, Literal, NamedTuple
 
 from botocore import xform_name
 from botocore.exceptions import ClientError
+from pulumi.dynamic import CreateResult
 from pydantic import BaseModel
 from pydantic.alias_generators import to_pascal
 
 from .aws_values import owner_of, tag_list, user_tags
 from .errors import MlopsError, OwnershipError
 from .fields import aws_request
-from .naming import NAME_SEED_KEY, owner_token
+from .naming import NAME_SEED_KEY, OWNER_TAG_KEY, owner_token
 from .provider import BaseProvider
 from .reporting import progress
 from .timeouts import Deadline
@@ -29,10 +30,15 @@ from .waiting import WaitResult, wait
 
 
 class Created(NamedTuple):
-    """What `create_or_adopt` found after the Create call: the description, and whether it was adopted."""
+    """What `create_or_adopt` ended with: the description, and whether it was there before this call.
+
+    adopted:   an earlier, interrupted run of this stack resource created it (it carries our owner tag)
+    took_over: it existed outside the stack and `adopt_existing` made it this stack resource's
+    """
 
     description: dict[str, Any]
     adopted: bool
+    took_over: bool = False
 
 
 class NamedResourceProvider(BaseProvider):
@@ -72,22 +78,21 @@ class NamedResourceProvider(BaseProvider):
 
     # -- create, adopting what an interrupted run left ----------------------------------------------
     def create_or_adopt(self, request: Mapping[str, Any], props: Mapping[str, Any]) -> Created:
-        """Call the Create operation, tagged as this stack resource's; adopt what an interrupted run of it created.
+        """Look for the name, then call the Create operation tagged as this stack resource's, unless it is there.
 
-        The service says whether to look first (no idempotency token: SageMaker) or only when the name
-        turns out taken (Lookout for Equipment). Either way, a resource of that name is adopted only when
-        `may_adopt` allows it; anything else under the name is an OwnershipError, never adopted.
+        What is there already is adopted when an interrupted run of this stack resource made it (its owner tag
+        says so: the wait resumes and nothing is created twice), or taken over when `adopt_existing` asks for it
+        (see `take_over`); anything else under the name is an OwnershipError. The name is looked up again
+        when the Create call finds it taken, for a resource made in between.
         """
         name = request[self.name_key]
-        if self.service.find_before_create:
-            found = self.find(name)
-            if found is not None:
-                return self.adopt(found, props)
+        found = self.find(name)
+        if found is not None:
+            return self.adopt(found, props)
         tags = tag_list(props.get("tags"), self.owner(props))
         try:
             self.call(self.create_operation, **request, **({"Tags": tags} if tags else {}))
         except ClientError as exc:
-            # The name is taken: by an interrupted run of this stack resource, or by something else.
             if not self.service.is_name_taken(exc) or (found := self.find(name)) is None:
                 raise
             return self.adopt(found, props)
@@ -97,20 +102,48 @@ class NamedResourceProvider(BaseProvider):
         return Created(found, adopted=False)
 
     def adopt(self, found: dict[str, Any], props: Mapping[str, Any]) -> Created:
-        self.may_adopt(found, props)
-        progress(f"{self.subject(found[self.name_key])}: found it from an interrupted run of this stack; resuming")
-        return Created(found, adopted=True)
+        name = found[self.name_key]
+        owner = owner_of(self.tags_of(found[self.arn_key]))
+        if owner is not None and owner == self.owner(props):
+            progress(f"{self.subject(name)}: found it from an interrupted run of this stack; resuming")
+            return Created(found, adopted=True)
+        if props.get("adopt_existing") and owner is None:
+            return self.take_over(found, props)
+        if owner is not None:
+            raise OwnershipError(f"{self.subject(name)} already exists and belongs to another stack resource "
+                                 f"(its {OWNER_TAG_KEY} tag is {owner}); choose another name")
+        raise OwnershipError(f"{self.subject(name)} already exists and was not created by this stack resource; "
+                             f"choose another name, or set `adopt_existing=True` to manage it from this stack")
 
-    def may_adopt(self, found: Mapping[str, Any], props: Mapping[str, Any]) -> None:
-        """Raise OwnershipError unless this stack resource may take over `found`: today, only what it created
-        itself, which carries its owner tag. (The home of a future input that adopts an existing resource by
-        name, which `pulumi import` cannot do for a dynamic provider.)"""
-        owner = self.owner(props)
-        if owner is None or owner_of(self.tags_of(found[self.arn_key])) != owner:
+    def take_over(self, found: dict[str, Any], props: Mapping[str, Any]) -> Created:
+        """Make an existing resource this stack resource's, as `pulumi import` would (which a dynamic provider
+        cannot serve: pulumi/pulumi#16175): only when what it was created with matches every input that would
+        force a replacement; it then carries the owner tag, and the create converges the rest in place."""
+        name = found[self.name_key]
+        observed = self.observe(name, props) or {}
+        checkable = (self.fields.replace_keys & self.fields.read_back) - {self.name_field}
+        declared = self.comparable(self.with_defaults({k: props[k] for k in checkable if props.get(k) is not None}))
+        existing = self.comparable(self.with_defaults({k: observed[k] for k in checkable if observed.get(k) is not None}))
+        differing = sorted(key for key in declared.keys() | existing.keys() if declared.get(key) != existing.get(key))
+        if differing:
             raise OwnershipError(
-                f"{self.subject(found[self.name_key])} already exists and was not created by this stack "
-                f"resource; choose another name, or adopt it with `pulumi import`"
+                f"cannot adopt {self.subject(name)}: {', '.join(differing)} differ from what it was created with, "
+                f"and a change of {'it' if len(differing) == 1 else 'them'} needs a new resource. Declare what it "
+                f"has ({'; '.join(f'{key}={existing.get(key)!r}' for key in differing)}) or choose another name"
             )
+        owner = self.owner(props)
+        if owner is not None:
+            self.call(self.service.tags.add_operation, ResourceArn=found[self.arn_key], Tags=tag_list({}, owner))
+        progress(f"{self.subject(name)}: adopted the existing resource (adopt_existing); it is now managed by this "
+                 f"stack")
+        return Created(found, adopted=True, took_over=True)
+
+    def created(self, name: str, props: dict[str, Any], created: Created) -> CreateResult:
+        """The create's result; a resource taken over is first brought to the declared inputs, as an update would."""
+        if created.took_over:
+            olds = self.observe(name, props) or {}
+            return CreateResult(name, self.update(name, olds, props).outs)
+        return CreateResult(name, self.outputs(name, props))
 
     def owner(self, props: Mapping[str, Any]) -> str | None:
         """The owner tag's value for this stack resource (None outside a Resource class, which sets the seed)."""

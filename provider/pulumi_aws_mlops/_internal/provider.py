@@ -26,7 +26,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from . import clients
 from .fields import Fields, fields_of
-from .host import widen_host_pool
+from .host import adapt_provider_host
 from .inputs import UNKNOWN, contains_unknown, failures
 from .naming import NAME_SEED_KEY, auto_name, logical_name_of
 from .reporting import warning
@@ -57,7 +57,7 @@ class BaseProvider(ResourceProvider):
     # -- host plumbing ---------------------------------------------------------------------------
     def configure(self, req: ConfigureRequest) -> None:
         self._settings = clients.AwsSettings.from_stack_config(req.config)
-        widen_host_pool()
+        adapt_provider_host()
 
     @property
     def settings(self) -> clients.AwsSettings:

@@ -35,8 +35,6 @@ class Service:
     not_found:          {operation: the error code with which it answers for a resource that does not exist}
     name_taken:         the error codes with which a Create operation answers for a name in use
     waiters:            its waiters (botocore's format), by name
-    find_before_create: describe the name before creating, because the service takes no idempotency token
-                        for these resources (SageMaker); otherwise create first and look only on a conflict
     name_invalid_chars: what a generated name may not contain
     """
 
@@ -45,7 +43,6 @@ class Service:
     not_found: Mapping[str, str]
     name_taken: frozenset[str]
     waiters: Mapping[str, Waiter]
-    find_before_create: bool = False
     name_invalid_chars: str = r"[^0-9A-Za-z_-]"
 
     def is_not_found(self, operation: str, exc: ClientError) -> bool:

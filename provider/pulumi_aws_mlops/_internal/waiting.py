@@ -10,13 +10,16 @@ fixed `delay`/`maxAttempts` cannot give, this module adds:
   about 60 describe calls and is noticed within 30 s of finishing;
 - a deadline (from the resource's `timeouts` input) instead of an attempt count;
 - progress lines in the Pulumi log (status, elapsed time, percent where the service reports it);
-- a clock and sleep that tests replace, so an hour of training passes in milliseconds.
+- a clock and sleep that tests replace, so an hour of training passes in milliseconds;
+- cancellation: when the engine cancels (Ctrl-C in `pulumi up`), every wait stops at once with an error that
+  says the operation goes on in AWS and the next `pulumi up` resumes it (see `host.listen_for_cancel`).
 """
 
 from __future__ import annotations
 
 import os
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -28,7 +31,7 @@ from botocore import xform_name
 from botocore.exceptions import ClientError
 from botocore.waiter import SingleWaiterConfig, WaiterModel
 
-from .errors import ResourceFailedError, WaitTimeoutError
+from .errors import ResourceFailedError, WaitCancelledError, WaitTimeoutError
 from .reporting import progress
 from .timeouts import Deadline, format_duration
 
@@ -114,6 +117,16 @@ def load_waiters(
     return waiters
 
 
+# -- cancellation ----------------------------------------------------------------------------------
+# Set, for the rest of the process, when the engine cancels the deployment: waits stop at their next poll, and
+# a wait's sleep ends early. The engine starts no new step after a cancel, so nothing needs it cleared.
+cancellation = threading.Event()
+
+
+def _sleep(seconds: float) -> None:
+    cancellation.wait(seconds)
+
+
 # -- time, replaceable by tests ---------------------------------------------------------------------
 # Against the emulator running at `--time-scale X`, set this to X in the provider's environment so its
 # waits run on the same scaled clock (a one-hour training then costs the same 60 polls in 1/X the time).
@@ -123,7 +136,7 @@ TIME_SCALE_ENV = "PULUMI_AWS_MLOPS_TIME_SCALE"
 @dataclass
 class TimeSource:
     now: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] = _sleep
     rng: random.Random = field(default_factory=random.Random)
 
     @classmethod
@@ -133,7 +146,7 @@ class TimeSource:
             raise ValueError(f"{TIME_SCALE_ENV} must be a positive number, not {scale}")
         if scale == 1:
             return cls()
-        return cls(now=lambda: time.monotonic() * scale, sleep=lambda seconds: time.sleep(seconds / scale))
+        return cls(now=lambda: time.monotonic() * scale, sleep=lambda seconds: _sleep(seconds / scale))
 
 
 _time = TimeSource.from_environment()
@@ -191,6 +204,13 @@ def wait(
     next_report = 0.0
     report_every = max(30.0, waiter.typical_seconds / 10)
     while True:
+        if cancellation.is_set():
+            raise WaitCancelledError(
+                f"{subject}: interrupted while waiting for {waiter.description} (the deployment was cancelled); "
+                f"still {last_status or 'pending'} after {format_duration(clock.now() - started)}. AWS goes on "
+                f"with it; the next `pulumi up` finds it and resumes the wait, without starting it again.",
+                last_state=last_status, expected_states=waiter.expected_states, elapsed=clock.now() - started,
+            )
         response = _call(operation, params)
         polls += 1
         elapsed = clock.now() - started

@@ -18,7 +18,7 @@ from pydantic import model_validator
 
 from .._internal.aws_values import error_code, iso, snake_keys
 from .._internal.errors import MlopsError, ResourceFailedError
-from .._internal.fields import IMMUTABLE, Input, ResourceInputs, TimeoutsInput
+from .._internal.fields import IMMUTABLE, AdoptInput, Input, ResourceInputs, TimeoutsInput
 from .._internal.inputs import InputRuleError
 from .._internal.named_resource import NamedResourceProvider
 from .._internal.reporting import progress
@@ -50,6 +50,7 @@ class DatasetInputs(ResourceInputs):
     ingestion_input_configuration: IngestionInputConfiguration | None = None
     role_arn: RoleArn | None = None
     timeouts: TimeoutsInput = None
+    adopt_existing: AdoptInput = None
 
     @model_validator(mode="after")
     def _ingestion_needs_role_and_schema(self) -> DatasetInputs:
@@ -80,16 +81,16 @@ class DatasetProvider(NamedResourceProvider):
         args: DatasetInputs = self.parse(props)
         name = args.dataset_name
         deadline = self.deadline(props, "create")
-        _, adopted = self.create_or_adopt(self.request(args, "create"), props)
+        created = self.create_or_adopt(self.request(args, "create"), props)
         if args.ingestion_input_configuration is not None:
             try:
                 self.ingest(args, deadline)
             except ResourceFailedError:
-                if not adopted:
+                if not created.adopted:
                     # A failed create leaves nothing behind: the next `up` starts clean.
                     self.call("DeleteDataset", DatasetName=name)
                 raise
-        return CreateResult(name, self.outputs(name, props))
+        return self.created(name, props, created)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args: DatasetInputs = self.parse(news)
@@ -203,6 +204,7 @@ class DatasetArgs:
     ingestion_input_configuration: pulumi.Input[Mapping[str, Any]] | None = None
     role_arn: pulumi.Input[str] | None = None
     timeouts: pulumi.Input[Mapping[str, str]] | None = None
+    adopt_existing: pulumi.Input[bool] | None = None
 
 
 class Dataset(pulumi.dynamic.Resource, module="lookoutequipment", name="Dataset"):
@@ -215,6 +217,7 @@ class Dataset(pulumi.dynamic.Resource, module="lookoutequipment", name="Dataset"
     ingestion_input_configuration: pulumi.Output[dict[str, Any] | None]
     role_arn: pulumi.Output[str | None]
     timeouts: pulumi.Output[dict[str, str] | None]
+    adopt_existing: pulumi.Output[bool | None]
     arn: pulumi.Output[str]
     status: pulumi.Output[str]
     created_at: pulumi.Output[str]

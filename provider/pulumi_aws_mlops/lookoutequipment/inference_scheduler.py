@@ -18,7 +18,7 @@ from pulumi.dynamic import CreateResult, UpdateResult
 
 from .._internal.aws_values import iso, snake_keys
 from .._internal.errors import MlopsError
-from .._internal.fields import IMMUTABLE, UPDATABLE, Input, ResourceInputs, TimeoutsInput
+from .._internal.fields import IMMUTABLE, UPDATABLE, AdoptInput, Input, ResourceInputs, TimeoutsInput
 from .._internal.inputs import AwsShape, aws
 from .._internal.named_resource import NamedResourceProvider
 from .._internal.reporting import progress
@@ -78,6 +78,7 @@ class InferenceSchedulerInputs(ResourceInputs):
     # Read back from the status: a scheduler stopped out of band shows as drift.
     desired_state: DesiredState = "RUNNING"
     timeouts: TimeoutsInput = None
+    adopt_existing: AdoptInput = None
 
 
 ACTIVE = frozenset({"PENDING", "RUNNING"})
@@ -98,9 +99,10 @@ class InferenceSchedulerProvider(NamedResourceProvider):
         args: InferenceSchedulerInputs = self.parse(props)
         name = args.inference_scheduler_name
         deadline = self.deadline(props, "create")
-        self.create_or_adopt(self.request(args, "create"), props)
-        self.converge(name, args.desired_state, deadline)
-        return CreateResult(name, self.outputs(name, props))
+        created = self.create_or_adopt(self.request(args, "create"), props)
+        if not created.took_over:  # a scheduler taken over is brought to every declared input by an update
+            self.converge(name, args.desired_state, deadline)
+        return self.created(name, props, created)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args: InferenceSchedulerInputs = self.parse(news)
@@ -196,6 +198,7 @@ class InferenceSchedulerArgs:
     tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
     desired_state: pulumi.Input[str] | None = None
     timeouts: pulumi.Input[Mapping[str, str]] | None = None
+    adopt_existing: pulumi.Input[bool] | None = None
 
 
 class InferenceScheduler(pulumi.dynamic.Resource, module="lookoutequipment", name="InferenceScheduler"):
@@ -212,6 +215,7 @@ class InferenceScheduler(pulumi.dynamic.Resource, module="lookoutequipment", nam
     tags: pulumi.Output[dict[str, str] | None]
     desired_state: pulumi.Output[str]
     timeouts: pulumi.Output[dict[str, str] | None]
+    adopt_existing: pulumi.Output[bool | None]
     arn: pulumi.Output[str]
     status: pulumi.Output[str]
     model_arn: pulumi.Output[str]

@@ -20,7 +20,7 @@ from pydantic import model_validator
 
 from .._internal.aws_values import error_code, iso, snake_keys
 from .._internal.errors import MlopsError, ResourceFailedError
-from .._internal.fields import IMMUTABLE, UPDATABLE, Input, ResourceInputs, TimeoutsInput
+from .._internal.fields import IMMUTABLE, UPDATABLE, AdoptInput, Input, ResourceInputs, TimeoutsInput
 from .._internal.inputs import AwsShape, InputRuleError, aws
 from .._internal.named_resource import NamedResourceProvider
 from .._internal.reporting import progress
@@ -79,6 +79,7 @@ class ModelInputs(ResourceInputs):
     server_side_kms_key_id: Annotated[KmsKeyId | None, Input(create=True, replaces=True, read_back=False)] = None
     tags: Tags | None = None
     timeouts: TimeoutsInput = None
+    adopt_existing: AdoptInput = None
 
     @model_validator(mode="after")
     def _windows_in_order(self) -> ModelInputs:
@@ -122,18 +123,18 @@ class ModelProvider(NamedResourceProvider):
         name = args.model_name
         deadline = self.deadline(props, "create")
         request = self.request(args, "create")
-        found, adopted = self.create_or_adopt(request, props)
-        if adopted and found["Status"] == "FAILED":
+        created = self.create_or_adopt(request, props)
+        if created.adopted and created.description["Status"] == "FAILED":
             progress(f"{self.subject(name)}: the interrupted run's training had failed; training again")
             self.delete_model(name)
-            self.create_or_adopt(request, props)
+            created = self.create_or_adopt(request, props)
         try:
             self.wait_for("ModelTrained", name, deadline)
         except ResourceFailedError:
             # A failed model cannot be retrained in place: remove it so the next `up` starts clean.
             self.delete_model(name)
             raise
-        return CreateResult(name, self.outputs(name, props))
+        return self.created(name, props, created)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args: ModelInputs = self.parse(news)
@@ -212,6 +213,7 @@ class ModelArgs:
     server_side_kms_key_id: pulumi.Input[str] | None = None
     tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
     timeouts: pulumi.Input[Mapping[str, str]] | None = None
+    adopt_existing: pulumi.Input[bool] | None = None
 
 
 class Model(pulumi.dynamic.Resource, module="lookoutequipment", name="Model"):
@@ -232,6 +234,7 @@ class Model(pulumi.dynamic.Resource, module="lookoutequipment", name="Model"):
     server_side_kms_key_id: pulumi.Output[str | None]
     tags: pulumi.Output[dict[str, str] | None]
     timeouts: pulumi.Output[dict[str, str] | None]
+    adopt_existing: pulumi.Output[bool | None]
     arn: pulumi.Output[str]
     status: pulumi.Output[str]
     dataset_arn: pulumi.Output[str]

@@ -1,7 +1,7 @@
 """Lookout for Equipment as its resources see it: names, tags, "not found" per operation, waiters.
 
-A Create call carries a ClientToken that botocore makes up, so a retried create answers
-ConflictException for the name: the providers create first and look only on a conflict.
+A Create call carries a ClientToken that botocore makes up, so a create retried by a later run answers
+ConflictException for the name: the providers look for the name first (see `named_resource`).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from pydantic import model_validator
 
 from .._internal.aws_values import iso, snake_keys
 from .._internal.errors import MlopsError, ResourceFailedError, UnexpectedStateError
-from .._internal.fields import IMMUTABLE, KEPT, UPDATABLE, Input, ResourceInputs, TimeoutsInput
+from .._internal.fields import IMMUTABLE, KEPT, UPDATABLE, AdoptInput, Input, ResourceInputs, TimeoutsInput
 from .._internal.inputs import UNKNOWN, InputRuleError
 from .._internal.named_resource import NamedResourceProvider
 from .._internal.reporting import progress
@@ -89,6 +89,7 @@ class InferenceExperimentInputs(ResourceInputs):
         | None, KEPT
     ] = None
     timeouts: TimeoutsInput = None
+    adopt_existing: AdoptInput = None
 
     @model_validator(mode="after")
     def _variants_agree(self) -> InferenceExperimentInputs:
@@ -207,11 +208,15 @@ class InferenceExperimentProvider(NamedResourceProvider):
             raise MlopsError(f"{self.subject(name)}: {NEW_EXPERIMENTS_RUN}")
         deadline = self.deadline(props, "create")
         request = self.request(args, "create")
-        found, adopted = self.create_or_adopt(request, props)
-        if adopted and found["Status"] in FINISHED:
-            progress(f"{self.subject(name)}: the experiment an earlier run left is {found['Status']}; replacing it")
+        created = self.create_or_adopt(request, props)
+        status = created.description["Status"]
+        if created.took_over and status in FINISHED:
+            raise MlopsError(f"cannot adopt {self.subject(name)}: it is {status}, and a finished experiment cannot run "
+                             f"again; choose another name")
+        if created.adopted and status in FINISHED:
+            progress(f"{self.subject(name)}: the experiment an earlier run left is {status}; replacing it")
             self.remove(name, deadline)
-            self.create_or_adopt(request, props)
+            created = self.create_or_adopt(request, props)
         try:
             self.wait_for("ExperimentCreated", name, deadline)
             self.converge(args, deadline)
@@ -222,7 +227,7 @@ class InferenceExperimentProvider(NamedResourceProvider):
                 raise exc.explained(". The failed experiment was deleted; fix the cause and run `pulumi up` "
                                     "again") from None
             raise
-        return CreateResult(name, self.outputs(name, props))
+        return self.created(name, props, created)
 
     # -- update -----------------------------------------------------------------------------------
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -420,6 +425,7 @@ class InferenceExperimentArgs:
     model_variant_actions: pulumi.Input[Mapping[str, str]] | None = None
     desired_model_variants: pulumi.Input[list[Mapping[str, Any]]] | None = None
     timeouts: pulumi.Input[Mapping[str, str]] | None = None
+    adopt_existing: pulumi.Input[bool] | None = None
 
 
 class InferenceExperiment(pulumi.dynamic.Resource, module="sagemaker", name="InferenceExperiment"):
@@ -440,6 +446,7 @@ class InferenceExperiment(pulumi.dynamic.Resource, module="sagemaker", name="Inf
     model_variant_actions: pulumi.Output[dict[str, str] | None]
     desired_model_variants: pulumi.Output[list[dict[str, Any]] | None]
     timeouts: pulumi.Output[dict[str, str] | None]
+    adopt_existing: pulumi.Output[bool | None]
     arn: pulumi.Output[str]
     status: pulumi.Output[str]
     status_reason: pulumi.Output[str | None]

@@ -21,7 +21,7 @@ from pydantic import model_validator
 
 from .._internal.aws_values import iso, snake_keys
 from .._internal.errors import MlopsError, ResourceFailedError
-from .._internal.fields import IMMUTABLE, Input, ResourceInputs, TimeoutsInput
+from .._internal.fields import IMMUTABLE, AdoptInput, Input, ResourceInputs, TimeoutsInput
 from .._internal.inputs import InputRuleError
 from .._internal.named_resource import NamedResourceProvider
 from .._internal.reporting import progress
@@ -59,6 +59,7 @@ class InferenceRecommendationsJobInputs(ResourceInputs):
     ] = None
     tags: Tags | None = None
     timeouts: TimeoutsInput = None
+    adopt_existing: AdoptInput = None
 
     @model_validator(mode="after")
     def _load_test_is_complete(self) -> InferenceRecommendationsJobInputs:
@@ -104,16 +105,16 @@ class InferenceRecommendationsJobProvider(NamedResourceProvider):
         args: InferenceRecommendationsJobInputs = self.parse(props)
         name = args.job_name
         deadline = self.deadline(props, "create")
-        found, adopted = self.create_or_adopt(self.request(args, "create"), props)
-        if adopted:
-            self.ensure_same_job(found, props)
+        created = self.create_or_adopt(self.request(args, "create"), props)
+        if created.adopted:
+            self.ensure_same_job(created.description, props)
         else:
             progress(f"{self.subject(name)}: started ({args.job_type} job)")
         try:
             self.wait_for("JobCompleted", name, deadline, percent=benchmarks_done(self.client()))
         except ResourceFailedError as exc:
             raise exc.explained(f". {NOT_RERUNNABLE}") from None
-        return CreateResult(name, self.outputs(name, props))
+        return self.created(name, props, created)
 
     def ensure_same_job(self, found: Mapping[str, Any], props: Mapping[str, Any]) -> None:
         """An adopted job must be the one these inputs describe: a job's inputs can never change."""
@@ -254,6 +255,7 @@ class InferenceRecommendationsJobArgs:
     output_config: pulumi.Input[Mapping[str, Any]] | None = None
     tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
     timeouts: pulumi.Input[Mapping[str, str]] | None = None
+    adopt_existing: pulumi.Input[bool] | None = None
 
 
 class InferenceRecommendationsJob(pulumi.dynamic.Resource, module="sagemaker", name="InferenceRecommendationsJob"):
@@ -268,6 +270,7 @@ class InferenceRecommendationsJob(pulumi.dynamic.Resource, module="sagemaker", n
     output_config: pulumi.Output[dict[str, Any] | None]
     tags: pulumi.Output[dict[str, str] | None]
     timeouts: pulumi.Output[dict[str, str] | None]
+    adopt_existing: pulumi.Output[bool | None]
     arn: pulumi.Output[str]
     status: pulumi.Output[str]
     failure_reason: pulumi.Output[str | None]

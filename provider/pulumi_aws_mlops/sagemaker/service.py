@@ -24,7 +24,6 @@ SAGEMAKER = Service(
     # What SageMaker answers when a name is taken.
     name_taken=frozenset({"ResourceInUse", "ConflictException"}),
     waiters=WAITERS,
-    find_before_create=True,
     # SageMaker names: letters, digits and hyphens, starting and ending with a letter or digit.
     name_invalid_chars=r"[^0-9A-Za-z-]",
 )

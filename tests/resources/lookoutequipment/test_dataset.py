@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import boto3
 import pytest
 
@@ -89,16 +91,48 @@ def test_interrupted_create_is_adopted_and_the_ingestion_resumed(emulator: Emula
     with pytest.raises(WaitTimeoutError, match="still IN_PROGRESS"):
         create(provider, dataset_inputs(timeouts={"create": "1m"}))
     _, outs = create(provider, dataset_inputs())
-    assert mutations(emulator) == ["CreateDataset", "StartDataIngestionJob", "CreateDataset"], \
-        "the retry adopts the dataset and resumes the same ingestion job"
+    assert mutations(emulator) == ["CreateDataset", "StartDataIngestionJob"], \
+        "the retry finds the dataset, adopts it and resumes the same ingestion job: nothing is created twice"
     assert outs["status"] == "ACTIVE"
 
 
 def test_a_dataset_this_stack_did_not_create_is_never_adopted(emulator: Emulator) -> None:
     lookout().create_dataset(DatasetName="shared-data", ClientToken="someone-else")  # type: ignore[attr-defined]
-    with pytest.raises(OwnershipError, match=r"not created by this stack resource.*pulumi import"):
+    with pytest.raises(OwnershipError, match=r"not created by this stack resource.*adopt_existing=True"):
         create(DatasetProvider(), dataset_inputs(dataset_name="shared-data"))
-    assert mutations(emulator) == ["CreateDataset", "CreateDataset"]
+    assert mutations(emulator) == ["CreateDataset"], "only the one made outside the stack"
+
+
+def test_adopt_existing_takes_over_a_dataset_made_outside_the_stack(emulator: Emulator) -> None:
+    schema = json.dumps(PUMP.schema())
+    lookout().create_dataset(DatasetName="shared-data", DatasetSchema={"InlineDataSchema": schema},  # type: ignore[attr-defined]
+                             Tags=[{"Key": "team", "Value": "old"}])
+    emulator.calls.clear()
+    provider = DatasetProvider()
+    id_, outs = create(provider, dataset_inputs(dataset_name="shared-data", adopt_existing=True, tags={"team": "new"}))
+    assert id_ == "shared-data" and outs["status"] == "ACTIVE", "taken over, then ingested as declared"
+    assert mutations(emulator) == ["TagResource", "StartDataIngestionJob", "TagResource"], \
+        "the owner tag, the declared ingestion and tags: no second dataset"
+    tags = {t["Key"]: t["Value"] for t in lookout().list_tags_for_resource(ResourceArn=outs["arn"])["Tags"]}  # type: ignore[attr-defined]
+    assert tags["team"] == "new" and tags[OWNER_TAG_KEY], "managed by the stack from now on"
+    assert outs["adopt_existing"] is True and outs["tags"] == {"team": "new"}
+
+
+def test_adopt_existing_refuses_a_dataset_whose_schema_differs(emulator: Emulator) -> None:
+    other = {"Components": [{"ComponentName": "pump", "Columns": [{"Name": "Timestamp", "Type": "DATETIME"},
+                                                                   {"Name": "speed", "Type": "DOUBLE"}]}]}
+    lookout().create_dataset(DatasetName="shared-data", DatasetSchema={"InlineDataSchema": json.dumps(other)})  # type: ignore[attr-defined]
+    emulator.calls.clear()
+    with pytest.raises(OwnershipError, match=r"cannot adopt .*'shared-data': dataset_schema differ.*needs a new resource"):
+        create(DatasetProvider(), dataset_inputs(dataset_name="shared-data", adopt_existing=True))
+    assert mutations(emulator) == [], "nothing is changed on a resource it refuses"
+
+
+def test_adopt_existing_never_takes_another_stack_resources_dataset(emulator: Emulator) -> None:
+    lookout().create_dataset(DatasetName="shared-data", ClientToken="other",  # type: ignore[attr-defined]
+                             Tags=[{"Key": OWNER_TAG_KEY, "Value": "another-stack-resource"}])
+    with pytest.raises(OwnershipError, match="belongs to another stack resource"):
+        create(DatasetProvider(), dataset_inputs(dataset_name="shared-data", adopt_existing=True))
 
 
 def test_import_rebuilds_inputs_and_read_of_a_deleted_dataset_is_empty(emulator: Emulator) -> None:

@@ -48,7 +48,7 @@ def test_interrupted_training_is_resumed_never_started_twice(emulator: Emulator,
     with pytest.raises(WaitTimeoutError, match="waiting for training; still IN_PROGRESS"):
         create(provider, model_inputs(dataset, timeouts={"create": "20m"}))
     _, outs = create(provider, model_inputs(dataset))
-    assert mutations(emulator) == ["CreateModel", "CreateModel"]  # the second answers Conflict, then adopts
+    assert mutations(emulator) == ["CreateModel"], "the retry finds the model and adopts it: one CreateModel in all"
     assert outs["status"] == "SUCCESS"
     assert emulator.clock.elapsed() < 2 * 3600, "the wait resumed; training did not start over"
 

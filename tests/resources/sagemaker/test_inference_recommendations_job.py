@@ -141,7 +141,7 @@ def test_a_foreign_job_with_the_same_name_is_refused(emulator: Emulator) -> None
     provider = InferenceRecommendationsJobProvider()
     inputs = checked(provider, job_inputs())
     create_through_boto3(inputs, [{"Key": OWNER_TAG_KEY, "Value": "someone-else"}])
-    with pytest.raises(OwnershipError, match="already exists and was not created by this stack resource"):
+    with pytest.raises(OwnershipError, match="already exists and belongs to another stack resource"):
         provider.create(inputs)
     assert emulator.count("CreateInferenceRecommendationsJob") == 1
 
