@@ -14,8 +14,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_pascal
 from pydantic_core import ErrorDetails
 
-from .naming import OWNER_TAG_KEY
 from ..service_model import member_constraints, shape_constraints
+from .naming import OWNER_TAG_KEY
 
 # The value Pulumi puts in place of an input that is not known yet (during preview).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"

@@ -29,9 +29,9 @@ from .._internal.errors import MlopsError, ResourceFailedError, UnexpectedStateE
 from .._internal.inputs import UNKNOWN, AwsShape, InputRuleError, aws_request
 from .._internal.reporting import progress
 from .._internal.resource import resource_props
-from ..service_model import member_constraints
 from .._internal.timeouts import Timeouts
 from .._internal.times import Timestamp, canonical_timestamp, parse_timestamp
+from ..service_model import member_constraints
 from ._base import SageMakerProvider
 from .shapes import (
     SERVICE,

@@ -24,8 +24,8 @@ from .._internal.errors import MlopsError, ResourceFailedError
 from .._internal.inputs import AwsShape, InputRuleError, aws_request
 from .._internal.reporting import progress
 from .._internal.resource import resource_props
-from ..service_model import member_constraints
 from .._internal.timeouts import Timeouts
+from ..service_model import member_constraints
 from ._base import SageMakerProvider
 from .shapes import SERVICE, EndpointName, InstanceType, KmsKeyId, ModelName, RoleArn, S3Uri, Tags, sagemaker
 from .waiters import benchmarks_done
