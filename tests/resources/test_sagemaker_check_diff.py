@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from pulumi_aws_mlops._internal.inputs import UNKNOWN, AwsShape
-from pulumi_aws_mlops.service_model import service_model
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.sagemaker import (
     InferenceExperimentProvider,
@@ -21,7 +20,7 @@ from pulumi_aws_mlops.sagemaker.inference_recommendations_job import (
     RecommendationJobStoppingConditions,
     best_configuration,
 )
-from pulumi_aws_mlops.sagemaker.waiters import DEFINITIONS
+from pulumi_aws_mlops.service_model import service_model
 
 from .l4e_fixtures import checked
 from .sagemaker_fixtures import PROMOTE, experiment_inputs, job_inputs, load_test_inputs, variant
@@ -312,7 +311,7 @@ def test_serialized_provider_is_small_and_holds_no_secret(
     serializes_safely(provider_class, monkeypatch, tmp_path)
 
 
-# -- the inputs and waiters against botocore's service model ---------------------------------------------
+# -- the inputs against botocore's service model (the waiters' lint: tests/test_waiters.py) ---------------------------------------------
 SHAPES = sorted(
     {cls for module in (inference_experiment, inference_recommendations_job) for cls in vars(module).values()
      if isinstance(cls, type) and issubclass(cls, AwsShape) and cls is not AwsShape},
@@ -344,23 +343,3 @@ def test_every_input_shape_is_its_request_shape(shape_class: type[AwsShape]) -> 
 )
 def test_requests_carry_every_member(members: dict[str, str], request_shape: str) -> None:
     assert set(members.values()) == set(service_model("sagemaker").shape_for(request_shape).members)
-
-
-@pytest.mark.parametrize("name", sorted(DEFINITIONS))
-def test_waiter_matches_the_service_model(name: str) -> None:
-    """Like botocore's waiter lint: real operation, real status member and values, real errors, every status decided."""
-    definition = DEFINITIONS[name]
-    operation = service_model("sagemaker").operation_model(definition["operation"])
-    statuses = set(operation.output_shape.members["Status"].enum)
-    decided = set()
-    for acceptor in definition["acceptors"]:
-        if acceptor["matcher"] == "path":
-            assert acceptor["argument"] == "Status"
-            assert acceptor["expected"] in statuses
-            decided.add(acceptor["expected"])
-        else:
-            assert acceptor["matcher"] == "error"
-            assert acceptor["expected"] in {error.name for error in operation.error_shapes}
-    assert decided == statuses, f"statuses no acceptor decides: {sorted(statuses - decided)}"
-    for path in definition["reasonPaths"]:
-        assert path in operation.output_shape.members

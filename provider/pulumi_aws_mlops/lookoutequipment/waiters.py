@@ -23,12 +23,14 @@ DEFINITIONS: dict[str, dict[str, Any]] = {
     "IngestionCompleted": {
         "operation": "DescribeDataIngestionJob", "delay": 0, "maxAttempts": 0,
         "description": "data ingestion", "typicalSeconds": 600, "reasonPaths": ["FailedReason"],
-        "acceptors": [_path("SUCCESS", "success"), _path("FAILED", "failure"), _path("IN_PROGRESS", "retry")],
+        "acceptors": [_path("SUCCESS", "success"), _path("FAILED", "failure"), _path("IN_PROGRESS", "retry"),
+                      _path("IMPORT_IN_PROGRESS", "retry")],
     },
     "ModelTrained": {
         "operation": "DescribeModel", "delay": 0, "maxAttempts": 0,
         "description": "training", "typicalSeconds": 2700, "reasonPaths": ["FailedReason"],
-        "acceptors": [_path("SUCCESS", "success"), _path("FAILED", "failure"), _path("IN_PROGRESS", "retry")],
+        "acceptors": [_path("SUCCESS", "success"), _path("FAILED", "failure"), _path("IN_PROGRESS", "retry"),
+                      _path("IMPORT_IN_PROGRESS", "retry")],
     },
     "SchedulerRunning": {
         "operation": "DescribeInferenceScheduler", "delay": 0, "maxAttempts": 0,
@@ -45,7 +47,10 @@ DEFINITIONS: dict[str, dict[str, Any]] = {
     "SchedulerDeleted": {
         "operation": "DescribeInferenceScheduler", "delay": 0, "maxAttempts": 0,
         "description": "deletion", "typicalSeconds": 10,
-        "acceptors": [_missing("success"), _path("STOPPED", "retry"), _path("STOPPING", "retry")],
+        # Until the describe says it is gone; any status means "not yet" (retry is also what botocore
+        # does with a status no acceptor names, so the lint's every-status rule changes nothing here).
+        "acceptors": [_missing("success"), _path("STOPPED", "retry"), _path("STOPPING", "retry"),
+                      _path("RUNNING", "retry"), _path("PENDING", "retry")],
     },
 }
 
