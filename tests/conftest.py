@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from pulumi_aws_mlops._internal import clients, waiting
-from pulumi_aws_mlops.emulator import Emulator, mock_mlops
+from pulumi_aws_mlops.emulator import Clock, Emulator, mock_mlops
 
 REGION = "us-east-1"
 
@@ -27,7 +27,14 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def emulator(aws_env: None) -> Iterator[Emulator]:
+def emulator_clock() -> Clock:
+    """The clock of the `emulator` fixture: frozen, starting now (a folder's conftest may start it elsewhere)."""
+    return Clock()
+
+
+@pytest.fixture
+def emulator(aws_env: None, emulator_clock: Clock) -> Iterator[Emulator]:
     """The emulator in this process with moto, its clock frozen; provider waits sleep by advancing it."""
-    with mock_mlops() as emulator, waiting.time_source(emulator.clock.elapsed, emulator.clock.advance):
+    with mock_mlops(clock=emulator_clock) as emulator, \
+            waiting.time_source(emulator.clock.elapsed, emulator.clock.advance):
         yield emulator
