@@ -50,9 +50,7 @@ def wait_for(read: Any, expected: str, timeout: float = 10.0) -> None:
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatorServer]:
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
+def server(aws_env: None) -> Iterator[EmulatorServer]:
     with EmulatorServer(Emulator(clock=Clock(time_scale=0))) as running:
         control(running.endpoint_url, "reset", {})
         yield running

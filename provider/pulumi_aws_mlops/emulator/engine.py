@@ -121,10 +121,10 @@ class Emulator:
             return None
         account, region = caller(headers)
         request_id = str(uuid.uuid4())
-        status, payload = self.handle(service.name, operation, params, account=account, region=region,
-                                      request_id=request_id)
+        status, answer = self.handle(service.name, operation, params, account=account, region=region,
+                                     request_id=request_id)
         response_headers = {"Content-Type": content_type(service_model(service.name)), "x-amzn-RequestId": request_id}
-        return status, response_headers, render(payload)
+        return status, response_headers, answer
 
     def handle(
         self,
@@ -135,15 +135,15 @@ class Emulator:
         account: str = DEFAULT_ACCOUNT_ID,
         region: str = DEFAULT_REGION,
         request_id: str | None = None,
-    ) -> tuple[int, dict[str, Any]]:
-        """Answer one request: (HTTP status, JSON payload). Every emulated request goes through here."""
+    ) -> tuple[int, bytes]:
+        """Answer one request: (HTTP status, JSON body). Every emulated request goes through here."""
         service = registry.services()[service_name]
         request_id = request_id or str(uuid.uuid4())
         with self._lock, self.clock.pinned() as now:
-            result: dict[str, Any] = {}
+            answer = b""
             error: AwsError | None = None
             try:
-                result = self._dispatch(service, operation, params, account, region)
+                answer = render(self._dispatch(service, operation, params, account, region))
             except AwsError as exc:
                 error = exc
             except Exception as exc:  # A bug of the emulator: answered as the service's own internal error.
@@ -153,8 +153,8 @@ class Emulator:
             self.calls.append(Call(now, service_name, operation, params if isinstance(params, dict) else {},
                                    account, region, error.code if error else None, request_id))
         if error is not None:
-            return error.status, error_payload(error)
-        return 200, result
+            return error.status, render(error_payload(error))
+        return 200, answer
 
     def _dispatch(self, service: Service, operation: str, params: Any, account: str, region: str) -> dict[str, Any]:
         fault = self.faults.roll(operation)
@@ -172,6 +172,7 @@ class Emulator:
         method_name = xform_name(operation)
         if not hasattr(service.responses, method_name):
             raise NotEmulatedException(model.metadata["serviceId"], operation)
+        # Authorizing the caller's principal against its policies would come here: known request, not yet served.
         backend = self.backend(service.name, account, region)
         backend.settle()
         responses = service.responses(backend, arguments(operation_model, params))

@@ -5,8 +5,9 @@
   `request_timestamp` reads them, and the engine applies it to every timestamp member before a
   backend sees the request.
 - In data files (sensor CSVs, label files), `text_timestamp` reads the formats L4E documents.
-- In responses, a datetime is written as epoch seconds (`epoch`); inside JSON documents the service
-  writes as strings (model metrics, result keys) it is written by `iso`.
+- In responses, a datetime is written as epoch seconds (`epoch`); inside documents and names the
+  service writes as text, as `iso` (model metrics, label files), `iso_seconds` (inference result
+  keys) or `data_text` (the sensor CSVs of the sample data).
 """
 
 from __future__ import annotations
@@ -62,5 +63,15 @@ def epoch(moment: datetime) -> float:
 
 
 def iso(moment: datetime) -> str:
-    """How L4E writes a timestamp inside a JSON document of its own (model metrics), in UTC with microseconds."""
+    """How L4E writes a timestamp inside a document of its own (model metrics), in UTC with microseconds."""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def iso_seconds(moment: datetime) -> str:
+    """In UTC to the second with a `Z`, as in the S3 keys of inference results."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def data_text(moment: datetime) -> str:
+    """'yyyy-MM-dd HH:mm:ss' in UTC: a timestamp format L4E reads in data files."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..core.paginator import Page
 from ..core.state import ManagedState
+from ..core.timestamps import iso_seconds
 from ..core.tokens import idempotent
 from .base import LookoutEquipmentBase, Tags
 from .exceptions import ConflictException, ValidationException
@@ -90,7 +91,7 @@ class Execution:
             output = settings.output_configuration["S3OutputConfiguration"]
             summary["CustomerResultObject"] = {
                 "Bucket": output["Bucket"],
-                "Key": f"{output.get('Prefix', '')}{self.data_end:%Y-%m-%dT%H:%M:%SZ}/results.jsonl",
+                "Key": f"{output.get('Prefix', '')}{iso_seconds(self.data_end)}/results.jsonl",
             }
         return summary
 
