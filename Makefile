@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench emulator clean
+.PHONY: demo test lint bench emulator pulumi clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,19 @@ test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider -n auto; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest ran no tests" >&2; exit 1; fi; exit $$status
 
+# zizmor audits the GitOps workflow users copy, offline (no GitHub API call, online audits off); parliament audits
+# the IAM permission policies (a trust policy has no Resource, which parliament reports on any trust policy).
 lint: $(STAMP)
-	$(VENV)/bin/ruff check provider tests bench examples
+	$(VENV)/bin/ruff check provider tests bench examples tools
 	$(VENV)/bin/mypy
+	$(VENV)/bin/zizmor --offline --no-progress examples/gitops
+	$(VENV)/bin/parliament --directory examples/iam --include_policy_extension .json \
+		--exclude_pattern '.*-trust-policy[.]json' </dev/null
+
+# A working Pulumi CLI; its path is the last line printed (tools/pulumi/ensure_cli.py: PATH, the official installer,
+# or a build from its Go module cached outside the clone).
+pulumi:
+	@$(PYTHON) tools/pulumi/ensure_cli.py
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py

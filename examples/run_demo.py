@@ -1,13 +1,11 @@
 """The main job (`make demo`): the predictive-maintenance stack against the local emulator, from up to destroy.
 
-1. Starts the emulator (`python -m pulumi_aws_mlops.emulator --port 0 --time-scale 600`: an hour of training
+1. Finds the Pulumi CLI (`make pulumi`: the one on PATH, or one built from its Go module and cached).
+2. Starts the emulator (`python -m pulumi_aws_mlops.emulator --port 0 --time-scale 600`: an hour of training
    takes six seconds) and uploads a few months of the sample pump's sensor data and its labels to its S3.
-2. With the Pulumi CLI on PATH: `pulumi stack init`, `config set`, `up`, `stack output`, a reconfiguration of the
-   scheduler (`up` again), `refresh` and `destroy`, in a scratch copy of examples/lookout_equipment with a local
-   file backend, so the repository and your Pulumi account are left alone.
-3. Without it: the same lifecycle through the project's test engine, tests/harness (the real program and the real
-   dynamic provider host, driven over gRPC as the CLI drives them); `--engine inprocess` uses the in-process runner
-   of examples/inprocess_engine.py instead (what the tests use).
+3. Runs the real CLI: `pulumi stack init`, `config set`, `up`, `stack output`, a reconfiguration of the scheduler
+   (`up` again), `refresh` and `destroy`, in a scratch copy of examples/lookout_equipment with a local file
+   backend, so the repository and your Pulumi account are left alone.
 
 The emulator is stopped whatever happens; the exit status is non-zero when any step fails.
 """
@@ -15,7 +13,6 @@ The emulator is stopped whatever happens; the exit status is non-zero when any s
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import select
@@ -24,9 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = REPO_ROOT / "examples" / "lookout_equipment"
@@ -34,7 +29,7 @@ BUCKET = "lookout-equipment-demo"
 REGION = "us-east-1"
 STACK = "dev"
 TIME_SCALE_ENV = "PULUMI_AWS_MLOPS_TIME_SCALE"  # pulumi_aws_mlops._internal.waiting reads it when imported
-INSTALL_URL = "https://www.pulumi.com/docs/install/"
+ENSURE_CLI = REPO_ROOT / "tools" / "pulumi" / "ensure_cli.py"
 REFRESH_NOTE = ("  A refresh records what AWS reports now. Outputs such as the running scheduler's latest inference result\n"
                 "  move on their own and show as an update; drift from what the program declares shows in the next "
                 "preview.")
@@ -46,8 +41,7 @@ def say(text: str = "") -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--engine", choices=("auto", "cli", "harness", "inprocess"), default="auto",
-                        help="what runs the program: the Pulumi CLI when it is on PATH, else the test harness (auto)")
+    parser.add_argument("--pulumi", help="the Pulumi CLI to use (default: what `make pulumi` finds or builds)")
     parser.add_argument("--days", type=float, default=90, help="days of sample data, every 10 minutes (default 90)")
     parser.add_argument("--time-scale", type=float, default=600,
                         help="simulated seconds per real second in the emulator (default 600)")
@@ -107,6 +101,15 @@ def upload_sample_data(endpoint_url: str, days: float) -> None:
 
 
 # -- with the Pulumi CLI -----------------------------------------------------------------------------------
+def find_pulumi() -> str | None:
+    """`make pulumi`'s answer; its progress (a first build takes minutes) goes to the terminal as it happens."""
+    done = subprocess.run([sys.executable, str(ENSURE_CLI)], stdout=subprocess.PIPE, text=True, check=False)
+    if done.returncode != 0 or not done.stdout.strip():
+        say("demo failed: no Pulumi CLI (see the message above)")
+        return None
+    return done.stdout.strip().splitlines()[-1]
+
+
 def scratch_project(workdir: Path) -> Path:
     """A copy of the example whose Pulumi.yaml points at the Python running this demo."""
     project = workdir / "lookout_equipment"
@@ -149,85 +152,6 @@ def run_with_cli(pulumi: str, workdir: Path, env: dict[str, str]) -> None:
     pulumi_cmd("destroy", "--yes")
 
 
-# -- without it: the harness or the in-process runner ---------------------------------------------------
-def not_installed_notice() -> None:
-    say(f"The Pulumi CLI is not installed: see {INSTALL_URL} to install it, then run `make demo` again to see the "
-        f"same stack deployed by `pulumi up`.")
-
-
-def steps_of(result: Any) -> list[tuple[str, str]]:
-    """(op, 'type name') for the custom resources, from either engine's result."""
-    steps = []
-    for op, where in result.steps:
-        if where.startswith("urn:"):
-            type_, name = where.split("::")[-2:]
-            if type_ == "pulumi:pulumi:Stack":
-                continue
-            where = f"{type_.split('$')[-1].removeprefix('pulumi-python:dynamic/')} {name}"
-        steps.append((op, where))
-    return steps
-
-
-def show(result: Any, *, streamed: bool) -> None:
-    """Print an operation's progress lines and steps, unless the engine printed them as they happened."""
-    marks = {"create": "+", "update": "~", "delete": "-", "same": " ", "replace": "+-", "create-replacement": "+-",
-             "delete-replaced": "-"}
-    if not streamed:  # the harness hands back the provider host's lines when the operation is over
-        for line in result.messages(source="provider"):
-            say(f"    {line.strip()}")
-        for op, where in steps_of(result):
-            say(f"  {marks.get(op, '?')} {where}: {op}")
-    say(f"  Resources: {', '.join(f'{n} {op}' for op, n in _count(steps_of(result)).items())}")
-
-
-def _count(steps: list[tuple[str, str]]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for op, _ in steps:
-        counts[op] = counts.get(op, 0) + 1
-    return counts
-
-
-def run_without_cli(engine: str, workdir: Path, env: dict[str, str]) -> None:
-    config = {"aws:region": REGION, "bucket": BUCKET}
-    if engine == "harness":
-        sys.path.insert(0, str(REPO_ROOT))
-        from tests.harness import Harness
-
-        say("Running without the Pulumi CLI, through the project's test engine (tests/harness): the real program "
-            "and the real dynamic provider host, each in its own process, driven over gRPC as the CLI drives them.")
-        stack: Any = Harness(program_dir=PROGRAM, state_path=workdir / "state.json", stack=STACK, config=config,
-                             env=env, timeout=120)
-        streamed = False
-    else:
-        sys.path.insert(0, str(REPO_ROOT / "examples"))
-        from inprocess_engine import InProcessStack
-
-        say("Running without the Pulumi CLI, through the project's in-process test engine "
-            "(examples/inprocess_engine.py: the real program and the real providers under Pulumi's mock runtime).")
-        stack = InProcessStack(PROGRAM, stack=STACK, config=config, on_event=lambda line: say(f"    {line}"))
-        streamed = True
-
-    def operation(title: str, run: Callable[[], Any]) -> Any:
-        say(f"\n$ {title}")
-        started = time.monotonic()
-        result = run()
-        show(result, streamed=streamed)
-        say(f"  ({time.monotonic() - started:.1f} s)")
-        return result
-
-    result = operation("pulumi up   # dataset with ingestion, model training, scheduler start", stack.up)
-    say("\n$ pulumi stack output --json")
-    say(json.dumps(result.outputs, indent=2, sort_keys=True))
-    say("\nReconfigure the inference scheduler: it is stopped, updated and started again.")
-    stack.set_config("uploadFrequency", "PT5M")
-    result = operation("pulumi config set uploadFrequency PT5M && pulumi up", stack.up)
-    say(f"  schedulerUploadFrequency = {result.outputs['schedulerUploadFrequency']}, "
-        f"schedulerStatus = {result.outputs['schedulerStatus']}")
-    operation("pulumi refresh", stack.refresh)
-    say(REFRESH_NOTE)
-    operation("pulumi destroy", stack.destroy)
-
-
 # -- main ------------------------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
@@ -239,9 +163,8 @@ def main(argv: list[str] | None = None) -> int:
            "AWS_DEFAULT_REGION": REGION, TIME_SCALE_ENV: str(args.time_scale)}
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
         env.pop(name, None)
-    pulumi = shutil.which("pulumi")
-    if args.engine == "cli" and pulumi is None:
-        not_installed_notice()
+    pulumi = args.pulumi or find_pulumi()
+    if pulumi is None:
         return 1
     emulator: Emulator | None = None
     try:
@@ -254,15 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"emulator: {emulator.endpoint_url} (time runs {args.time_scale:g}x: an hour of training takes "
             f"{3600 / args.time_scale:.0f} s)")
         upload_sample_data(emulator.endpoint_url, args.days)
-        engine = args.engine
-        if engine in ("auto", "cli") and pulumi:
-            run_with_cli(pulumi, workdir, env)
-        else:
-            if pulumi is None:
-                not_installed_notice()
-            if engine == "auto":
-                engine = "harness" if (REPO_ROOT / "tests" / "harness" / "__init__.py").exists() else "inprocess"
-            run_without_cli(engine, workdir, env)
+        run_with_cli(pulumi, workdir, env)
     except subprocess.CalledProcessError as exc:
         say(f"\ndemo failed: `{' '.join(map(str, exc.cmd[:3]))} ...` exited with {exc.returncode}")
         return 1

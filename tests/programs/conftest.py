@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from pulumi_aws_mlops.emulator import Emulator, sample_data
-from resources.l4e_fixtures import PUMP
+from tests.support.lookoutequipment import PUMP
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # examples/inprocess_engine.py is imported as `inprocess_engine`, as examples/run_demo.py imports it.

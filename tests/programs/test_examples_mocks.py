@@ -16,15 +16,8 @@ import yaml
 from inprocess_engine import InProcessStack
 
 from pulumi_aws_mlops.emulator import Emulator
-from resources.l4e_fixtures import PUMP, mutations
-from resources.sagemaker_fixtures import (
-    CANDIDATE_MODEL,
-    ENDPOINT,
-    PRODUCTION_MODEL,
-    endpoint,
-    image_of,
-    sagemaker_mutations,
-)
+from tests.support.lookoutequipment import PUMP, mutations
+from tests.support.sagemaker import CANDIDATE_MODEL, ENDPOINT, PRODUCTION_MODEL, image_of, sagemaker_mutations
 
 from .conftest import ACCOUNT, BUCKET, EXAMPLES
 from .fake_aws import FakeAws
@@ -162,7 +155,7 @@ def test_aws_composition_wires_bucket_role_and_key_into_the_stack(emulator: Emul
     assert s3_policy["PolicyDocument"] == json.loads(expected)
 
 
-@pytest.mark.usefixtures(endpoint.__name__)
+@pytest.mark.usefixtures("endpoint")
 def test_shadow_test_runs_the_experiment_then_promotes_the_candidate(emulator: Emulator) -> None:
     stack = InProcessStack(EXAMPLES / "shadow_test", config={"aws:region": "us-east-1", "recommendInstance": True})
     out = stack.up().outputs

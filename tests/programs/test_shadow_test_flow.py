@@ -9,9 +9,9 @@ import boto3
 import pytest
 
 from pulumi_aws_mlops.emulator.server import EmulatorServer
-from resources.sagemaker_fixtures import CANDIDATE_MODEL, ENDPOINT, deploy_production_endpoint
 from tests.harness import Harness
 from tests.servers import provider_env, sagemaker_emulator
+from tests.support.sagemaker import CANDIDATE_MODEL, ENDPOINT, deploy_production_endpoint
 
 from .conftest import EXAMPLES
 

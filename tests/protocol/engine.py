@@ -1,15 +1,26 @@
-"""Resources driven through a real provider host the way the engine drives them, state carried between calls."""
+"""A real provider host started as the Pulumi CLI would, and resources driven through it the way the engine drives
+them, state carried between calls."""
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 from typing import Any
 
 from pulumi.dynamic.dynamic import serialize_provider
 
 from pulumi_aws_mlops._internal.naming import NAME_SEED_KEY
+from pulumi_aws_mlops.emulator.server import EmulatorServer
 from tests.harness._provider_host import ProviderHost
 from tests.harness._types import LogRecord
+from tests.servers import provider_env
+
+
+def start_host(emulator_server: EmulatorServer, cwd: Path, logs: list[LogRecord]) -> ProviderHost:
+    """A provider host as the Pulumi CLI would start it, pointed at the emulator and its clock."""
+    env = {**os.environ, **provider_env(emulator_server), "PULUMI_PROJECT": "proj"}
+    return ProviderHost(env=env, cwd=cwd, config={"aws:region": "us-east-1"}, log=logs.append, timeout=120)
 
 
 def urn(type_name: str, name: str) -> str:

@@ -17,9 +17,10 @@ from pulumi_aws_mlops.emulator.server import EmulatorServer
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
 from tests.harness._provider_host import ProviderHost
 from tests.harness._types import LogRecord
+from tests.servers import PUMP
+from tests.support.lookoutequipment import BUCKET
 
-from .conftest import BUCKET, PUMP, start_host
-from .engine import Resource, logged
+from .engine import Resource, logged, start_host
 
 ROLE = "arn:aws:iam::123456789012:role/lookout-access"
 

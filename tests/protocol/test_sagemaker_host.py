@@ -15,7 +15,10 @@ import pytest
 from pulumi_aws_mlops._internal.naming import OWNER_TAG_KEY, owner_token
 from pulumi_aws_mlops.emulator.server import EmulatorServer
 from pulumi_aws_mlops.sagemaker import InferenceExperimentProvider, InferenceRecommendationsJobProvider
-from resources.sagemaker_fixtures import (
+from tests.harness._provider_host import ProviderHost
+from tests.harness._types import LogRecord
+from tests.servers import sagemaker_emulator
+from tests.support.sagemaker import (
     CANDIDATE_MODEL,
     ENDPOINT,
     PRODUCTION_MODEL,
@@ -25,12 +28,8 @@ from resources.sagemaker_fixtures import (
     experiment_inputs,
     job_inputs,
 )
-from tests.harness._provider_host import ProviderHost
-from tests.harness._types import LogRecord
-from tests.servers import sagemaker_emulator
 
-from .conftest import start_host
-from .engine import Resource, logged
+from .engine import Resource, logged, start_host
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ from pulumi_aws_mlops._internal.naming import NAME_SEED_KEY
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
 from pulumi_aws_mlops.sagemaker import InferenceExperimentProvider, InferenceRecommendationsJobProvider
-from resources.l4e_fixtures import BUCKET, dataset_inputs, model_inputs, scheduler_inputs
-from resources.sagemaker_fixtures import PROMOTE, experiment_inputs, job_inputs, load_test_inputs, variant
+from tests.support.lookoutequipment import BUCKET, dataset_inputs, model_inputs, scheduler_inputs
+from tests.support.sagemaker import PROMOTE, experiment_inputs, job_inputs, load_test_inputs, variant
 
 ARN_PATTERN = "arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+"
 NAME_PATTERN = "^[0-9a-zA-Z_-]{1,200}$"

@@ -7,8 +7,7 @@ the provider's `delete`, so there is nothing for the provider to do or get wrong
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -17,13 +16,13 @@ from pulumi_aws_mlops._internal.aws_values import error_code
 from pulumi_aws_mlops._internal.errors import MlopsError, ResourceFailedError, WaitTimeoutError
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
-from resources.l4e_fixtures import BUCKET, PUMP, create, dataset_inputs, model_inputs, scheduler_inputs, update
+from tests.support.lifecycle import create, update
+from tests.support.lookoutequipment import BUCKET, PUMP, dataset_inputs, model_inputs, scheduler_inputs
 
-from .conftest import HostDied, assert_cloud_holds, aws, host_dies_at_sleep, succeeded
+from .helpers import assert_cloud_holds, aws, killed_then_retried, succeeded
 
 pytestmark = pytest.mark.usefixtures("pump_data")
 
-T = TypeVar("T")
 TRANSIENT = ("ThrottlingException", "InternalServerException")
 POLLS = frozenset({"DescribeDataIngestionJob", "DescribeModel", "DescribeInferenceScheduler"})
 CHANGES = frozenset({"CreateDataset", "StartDataIngestionJob", "CreateModel", "CreateInferenceScheduler",
@@ -193,16 +192,6 @@ def test_a_scheduler_that_fails_to_start_is_adopted_and_started_by_the_next_up(
 
 
 # -- the provider host dies in the middle of a wait ------------------------------------------------
-def killed_then_retried(emulator: Emulator, step: Callable[[], T], *, at_sleep: int | Callable[[], bool] = 1) -> T:
-    """Run `step` until the host dies at a wait sleep, then run it again as the next `up` does.
-
-    The host dies at the `at_sleep`-th sleep, or at the first sleep once `at_sleep()` holds.
-    """
-    with pytest.raises(HostDied), host_dies_at_sleep(emulator, at_sleep):
-        step()
-    return step()
-
-
 def test_killed_during_ingestion_the_next_up_resumes_the_same_job(emulator: Emulator) -> None:
     dataset, outs = killed_then_retried(emulator, lambda: create(DatasetProvider(), dataset_inputs()), at_sleep=3)
     assert outs["status"] == "ACTIVE"

@@ -14,11 +14,10 @@ import pytest
 from pulumi_aws_mlops._internal.errors import ResourceFailedError, WaitTimeoutError
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.sagemaker import InferenceExperimentProvider, InferenceRecommendationsJobProvider
-from resources.l4e_fixtures import create, update
-from resources.sagemaker_fixtures import PROMOTE, experiment_inputs, job_inputs
+from tests.support.lifecycle import create, update
+from tests.support.sagemaker import PROMOTE, experiment_inputs, job_inputs
 
-from .conftest import assert_cloud_holds, aws, succeeded
-from .test_faults import killed_then_retried
+from .helpers import assert_cloud_holds, aws, killed_then_retried, succeeded
 
 pytestmark = pytest.mark.usefixtures("endpoint")
 

@@ -24,8 +24,9 @@ from pulumi_aws_mlops._internal import clients
 from pulumi_aws_mlops.emulator import Emulator, server
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
 from pulumi_aws_mlops.sagemaker import InferenceExperimentProvider, InferenceRecommendationsJobProvider
-from resources.l4e_fixtures import checked, create, dataset_inputs, model_inputs, scheduler_inputs
-from resources.sagemaker_fixtures import experiment_inputs, job_inputs
+from tests.support.lifecycle import checked, create
+from tests.support.lookoutequipment import dataset_inputs, model_inputs, scheduler_inputs
+from tests.support.sagemaker import experiment_inputs, job_inputs
 
 ACCESS_KEY_ID = "AKIAQSECRETKEYID7777"
 SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYsecretKEY99"

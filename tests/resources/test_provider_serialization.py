@@ -9,15 +9,18 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 
+from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
+from pulumi_aws_mlops.sagemaker import InferenceExperimentProvider, InferenceRecommendationsJobProvider
 
-PROVIDERS = [DatasetProvider, ModelProvider, InferenceSchedulerProvider]
+PROVIDERS = [DatasetProvider, ModelProvider, InferenceSchedulerProvider, InferenceExperimentProvider,
+             InferenceRecommendationsJobProvider]
 SECRETS = ("AKIASECRETACCESSKEY1", "wJalrXUtnFEMIsecretKEY", "FwoGZXIvYXdzEJr//sessiontoken", "my-profile-name")
 
 
 @pytest.mark.parametrize("provider_class", PROVIDERS)
 def test_serialized_provider_is_small_and_holds_no_secret(
-    provider_class: type, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    provider_class: type, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, emulator: Emulator
 ) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", SECRETS[0])
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRETS[1])
@@ -37,3 +40,4 @@ def test_serialized_provider_is_small_and_holds_no_secret(
     for secret in SECRETS:
         assert secret.encode() not in raw
     assert b"eu-west-1" not in raw, "settings come from configure in the host, not from the state"
+    assert emulator.calls == [], "neither configuring nor serializing calls AWS"

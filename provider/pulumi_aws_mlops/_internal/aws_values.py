@@ -11,19 +11,9 @@ from botocore.exceptions import ClientError
 
 from .naming import OWNER_TAG_KEY
 
-NOT_FOUND_CODES = frozenset({"ResourceNotFoundException", "ResourceNotFound"})
-
 
 def error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
-
-
-def is_not_found(exc: ClientError) -> bool:
-    code = error_code(exc)
-    if code == "ValidationException":
-        # SageMaker answers a describe of a missing resource with ValidationException "... not found".
-        return "not found" in str(exc).lower() or "does not exist" in str(exc).lower()
-    return code in NOT_FOUND_CODES
 
 
 def snake_keys(value: Any) -> Any:

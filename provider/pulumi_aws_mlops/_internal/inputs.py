@@ -1,7 +1,8 @@
 """Input models: one pydantic model per AWS request shape, snake_case fields, PascalCase request keys.
 
-`AwsShape.request()` is the AWS request; `aws("lookoutequipment", "DatasetName")` attaches the
-service model's own pattern, enum, length and range checks to a field.
+`AwsShape.request()` is the AWS request of a shape; `aws("lookoutequipment", "DatasetName")` attaches
+the service model's own pattern, enum, length and range checks to a field. What a resource's top-level
+inputs are to AWS is declared on their fields (`fields.py`).
 """
 
 from __future__ import annotations
@@ -33,29 +34,6 @@ class AwsShape(BaseModel):
 
     def request(self) -> dict[str, Any]:
         return self.model_dump(by_alias=True, exclude_none=True, mode="json")
-
-
-def aws_request(args: BaseModel, members: Mapping[str, str]) -> dict[str, Any]:
-    """The request members `{input name: AWS member}` of validated inputs; shapes become their requests.
-
-    Inputs that are None are left out.
-    """
-    request: dict[str, Any] = {}
-    for key, member in members.items():
-        value = getattr(args, key)
-        if value is not None:
-            request[member] = _request_value(value)
-    return request
-
-
-def _request_value(value: Any) -> Any:
-    if isinstance(value, AwsShape):
-        return value.request()
-    if isinstance(value, (list, tuple)):
-        return [_request_value(item) for item in value]
-    if isinstance(value, Mapping):
-        return {key: _request_value(item) for key, item in value.items()}
-    return value
 
 
 def aws(service: str, shape: str, member: str | None = None) -> AfterValidator:

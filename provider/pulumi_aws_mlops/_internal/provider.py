@@ -1,15 +1,16 @@
-"""What every resource provider shares: configure, check, diff, read, and the rules they follow.
+"""What every resource provider shares: configure, check, diff, read, deadlines, and the rules they follow.
 
 A provider object is pickled into the Pulumi state by the program and unpickled in the provider
 host. It keeps only `AwsSettings` (set in `configure`, in the host); clients come from `clients`.
-Subclasses say which service and input model they use, which inputs force replacement, and
-implement `observe` (describe calls → outputs) plus create/update/delete.
+Subclasses name their input model, whose fields declare what they are to AWS (`fields.py`: which
+force replacement, which are read back), and implement `observe` (describe calls → outputs) plus
+create/update/delete.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cache
 from typing import Annotated, Any, ClassVar
 
@@ -24,11 +25,13 @@ from pulumi.dynamic import (
 from pydantic import BaseModel, TypeAdapter
 
 from . import clients
+from .fields import Fields, fields_of
 from .host import widen_host_pool
 from .inputs import UNKNOWN, contains_unknown, failures
 from .naming import NAME_SEED_KEY, auto_name, logical_name_of
 from .reporting import warning
-from .timeouts import Deadline, Timeout, Timeouts
+from .service import Service
+from .timeouts import Deadline, Timeouts
 from .waiting import current_time
 
 PROVIDER_KEY = "__provider"
@@ -39,17 +42,13 @@ class BaseProvider(ResourceProvider):
     # The serialized provider holds no secret (see clients.py), so it need not be encrypted.
     serialize_as_secret_always = False
 
-    service: ClassVar[str]
+    service: ClassVar[Service]
     kind: ClassVar[str]
     args_model: ClassVar[type[BaseModel]]
     name_field: ClassVar[str]
     name_max_length: ClassVar[int] = 200
-    name_invalid_chars: ClassVar[str] = r"[^0-9A-Za-z_-]"
-    replace_keys: ClassVar[frozenset[str]] = frozenset()
     delete_before_replace: ClassVar[bool] = False
     default_timeouts: ClassVar[Mapping[str, float]] = {"create": 3600.0, "update": 3600.0, "delete": 3600.0}
-    # Cheaper canonical forms of large inputs for diff, which compares values that check has judged already.
-    diff_forms: ClassVar[Mapping[str, Callable[[Any], Any]]] = {}
 
     def __init__(self) -> None:
         # Deliberately empty: anything stored here would be pickled into the state.
@@ -64,12 +63,18 @@ class BaseProvider(ResourceProvider):
     def settings(self) -> clients.AwsSettings:
         return getattr(self, "_settings", None) or clients.AwsSettings()
 
-    def client(self, service: str | None = None) -> Any:
-        return clients.client(service or self.service, self.settings)
+    def client(self) -> Any:
+        return clients.client(self.service.name, self.settings)
 
     def __getstate__(self) -> dict[str, Any]:
         # Settings belong to the host process that configured them, never to the pickled provider.
         return {}
+
+    # -- the declared fields -----------------------------------------------------------------------
+    @property
+    def fields(self) -> Fields:
+        """What the input model's fields declare (fields.py): replacements, requests, what is read back."""
+        return fields_of(self.args_model)
 
     # -- preview: check and diff ------------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
@@ -95,22 +100,21 @@ class BaseProvider(ResourceProvider):
         if not seed or not isinstance(seed, str):
             # Only the Resource classes set the seed; anything else is no seed at all.
             return None
-        replace_inputs = {k: v for k, v in inputs.items() if k in self.replace_keys and k != self.name_field}
+        replace_inputs = {k: v for k, v in inputs.items() if k in self.fields.replace_keys and k != self.name_field}
         if unknown & replace_inputs.keys():
             return UNKNOWN
-        logical = re.sub(self.name_invalid_chars, "-", logical_name_of(seed)).strip("-") or self.service
+        logical = re.sub(self.service.name_invalid_chars, "-", logical_name_of(seed)).strip("-") or self.service.name
         return auto_name(seed, logical, self.normalize(replace_inputs), self.name_max_length)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = self.changed_keys(olds, news)
-        replaces = sorted(changed & self.replace_keys)
+        replaces = sorted(changed & self.fields.replace_keys)
         # A replacement that keeps the name cannot create the new resource first: the name is taken
         # (and the engine would then delete the resource it just "created").
         keeps_name = self.name_field not in changed
         return DiffResult(
             changes=bool(changed),
             replaces=replaces,
-            stables=sorted(set(self.args_model.model_fields) - changed),
             delete_before_replace=self.delete_before_replace or bool(replaces and keeps_name),
         )
 
@@ -138,12 +142,13 @@ class BaseProvider(ResourceProvider):
         return filled
 
     def comparable(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        """Inputs in a form where equal means unchanged: `diff_forms` where given, else `normalize`."""
+        """Inputs in a form where equal means unchanged: the field's declared diff form, else `normalize`."""
         forms = {}
+        diff_forms = self.fields.diff_forms
         for key, value in inputs.items():
-            if key in self.diff_forms:
+            if key in diff_forms:
                 try:
-                    forms[key] = self.diff_forms[key](value)
+                    forms[key] = diff_forms[key](value)
                     continue
                 except (ValueError, TypeError, KeyError, AttributeError):
                     pass
@@ -171,30 +176,24 @@ class BaseProvider(ResourceProvider):
         fields = self.args_model.model_fields
         return self.args_model.model_validate({k: v for k, v in props.items() if k in fields})
 
-    def timeout(self, props: Mapping[str, Any], operation: str) -> Timeout:
-        timeouts = Timeouts.model_validate(props.get("timeouts") or {})
-        return timeouts.seconds(operation, self.default_timeouts[operation])
-
     def deadline(self, props: Mapping[str, Any], operation: str) -> Deadline:
-        """When an operation's `timeouts` entry runs out, on the poll engine's clock: every wait of the
-        operation gets what is left of it."""
-        return Deadline(current_time().now(), self.timeout(props, operation))
+        """When an operation's `timeouts` entry (or its default) runs out, from now on the poll engine's clock:
+        every wait of the operation gets what is left of it."""
+        timeouts = Timeouts.model_validate(props.get("timeouts") or {})
+        seconds = timeouts.seconds(operation, self.default_timeouts[operation])
+        return Deadline.starting(current_time().now(), operation, seconds)
 
     def subject(self, name: str) -> str:
         return f"{self.kind} '{name}'"
 
     def carried_inputs(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        """Inputs AWS does not store (deadlines, desired states, the name seed): kept from the last known state."""
-        local = set(self.args_model.model_fields) - set(self.observable_inputs()) | {NAME_SEED_KEY}
+        """Inputs AWS does not report (deadlines, stop settings, the name seed): kept from the last known state."""
+        local = self.fields.names - self.fields.read_back | {NAME_SEED_KEY}
         return {key: props[key] for key in local if props.get(key) is not None}
-
-    def observable_inputs(self) -> frozenset[str]:
-        """Inputs that `observe` reads back from AWS; the rest are carried over from the state."""
-        return frozenset(self.args_model.model_fields)
 
     # -- read ---------------------------------------------------------------------------------------
     def observe(self, name: str, props: Mapping[str, Any]) -> dict[str, Any] | None:
-        """Describe the resource: its outputs (every observable input plus what the service reports), or None."""
+        """Describe the resource: its outputs (every input declared read back, plus what the service reports), or None."""
         raise NotImplementedError(f"{type(self).__name__} must implement observe")
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

@@ -3,23 +3,35 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+import inspect
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
+import pulumi.dynamic
 
 from .naming import NAME_SEED_KEY, seed_for
 
 
+def output_names(resource_class: type[pulumi.dynamic.Resource]) -> list[str]:
+    """The outputs a Resource class declares: its typed `pulumi.Output` attributes (and its bases' below
+    `pulumi.dynamic.Resource`), in declaration order."""
+    names: dict[str, None] = {}
+    for cls in reversed(resource_class.__mro__):
+        if issubclass(cls, pulumi.dynamic.Resource) and cls is not pulumi.dynamic.Resource:
+            names.update(dict.fromkeys(inspect.get_annotations(cls)))
+    return list(names)
+
+
 def resource_props(
-    resource_name: str, args: Any, overrides: Mapping[str, Any], outputs: Iterable[str]
+    resource_class: type[pulumi.dynamic.Resource], resource_name: str, args: Any, overrides: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Inputs from an `XArgs` dataclass and keyword arguments, every output key declared, and the name seed.
+    """Inputs from an `XArgs` dataclass and keyword arguments, every declared output key, and the name seed.
 
     Output keys must be present (as None) for Pulumi to keep them on the resource; the seed lets the
     provider give an unnamed resource the same name again when an interrupted create is retried.
     """
-    props: dict[str, Any] = dict.fromkeys(outputs)
+    props: dict[str, Any] = dict.fromkeys(output_names(resource_class))
     if args is not None:
         props.update({f.name: getattr(args, f.name) for f in dataclasses.fields(args)})
     props.update(overrides)

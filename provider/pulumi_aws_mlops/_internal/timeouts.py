@@ -6,6 +6,7 @@ The Pulumi engine never hands `customTimeouts` to a dynamic provider, so deadlin
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
@@ -34,37 +35,28 @@ def _valid_duration(text: str) -> str:
 Duration = Annotated[str, AfterValidator(_valid_duration)]
 
 
-class Timeout(float):
-    """Seconds an operation may wait, remembering which `timeouts` entry they stand for ("create", ...).
+@dataclass(frozen=True)
+class Deadline:
+    """When one operation's `timeouts` entry runs out, on the poll engine's clock: what its chained waits share.
 
-    A float, so waits use it as one; the poll engine reads `key` and `entry_seconds` (the entry's whole
-    length, more than these seconds when earlier waits of the operation used some) to tell a user
-    which entry to raise, and to what.
+    `entry` ("create", "update" or "delete") and `seconds` (the entry's whole length) tell a user which
+    entry to raise, and to what, when a wait runs out of time; `at` is the moment on the clock.
     """
 
-    key: str
-    entry_seconds: float
+    entry: str
+    seconds: float
+    at: float
 
-    def __new__(cls, seconds: float, key: str, entry_seconds: float | None = None) -> Timeout:
-        timeout = super().__new__(cls, seconds)
-        timeout.key = key
-        timeout.entry_seconds = float(seconds) if entry_seconds is None else entry_seconds
-        return timeout
+    @classmethod
+    def starting(cls, now: float, entry: str, seconds: float) -> Deadline:
+        return cls(entry, seconds, now + seconds)
 
+    def remaining(self, now: float) -> float:
+        return max(self.at - now, 0.0)
 
-class Deadline(float):
-    """The moment, on the poll engine's clock, when an operation's `timeouts` entry runs out: what the
-    chained waits of one operation share."""
-
-    timeout: Timeout
-
-    def __new__(cls, now: float, timeout: Timeout) -> Deadline:
-        deadline = super().__new__(cls, now + timeout)
-        deadline.timeout = timeout
-        return deadline
-
-    def remaining(self, now: float) -> Timeout:
-        return Timeout(max(self - now, 0.0), self.timeout.key, self.timeout.entry_seconds)
+    def longer(self) -> str:
+        """The input that gives the operation twice as long, as a user would write it."""
+        return f"timeouts={{'{self.entry}': '{format_duration(2 * self.seconds)}'}}"
 
 
 class Timeouts(BaseModel):
@@ -76,9 +68,9 @@ class Timeouts(BaseModel):
     update: Duration | None = None
     delete: Duration | None = None
 
-    def seconds(self, operation: str, default: float) -> Timeout:
+    def seconds(self, operation: str, default: float) -> float:
         value: str | None = getattr(self, operation)
-        return Timeout(parse_duration(value) if value else default, operation)
+        return parse_duration(value) if value else default
 
 
 def format_duration(seconds: float) -> str:

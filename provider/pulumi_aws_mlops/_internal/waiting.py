@@ -86,6 +86,11 @@ class Waiter:
     def operation(self) -> str:
         return str(self.config.operation)
 
+    @property
+    def expected_states(self) -> tuple[str, ...]:
+        """The statuses that end the wait successfully (none when it waits for the resource to be gone)."""
+        return tuple(str(a.expected) for a in self.config.acceptors if a.state == "success" and a.matcher == "path")
+
 
 def load_waiters(
     definitions: dict[str, dict[str, Any]],
@@ -153,8 +158,9 @@ def current_time() -> TimeSource:
 # -- the wait --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class WaitResult:
+    """The describe response that ended the wait, how many polls it took, and how long."""
+
     response: dict[str, Any]
-    found: bool
     polls: int
     elapsed: float
 
@@ -164,21 +170,20 @@ def wait(
     waiter: Waiter,
     params: Mapping[str, Any],
     *,
-    timeout: float,
+    deadline: Deadline,
     subject: str,
     schedule: Schedule | None = None,
 ) -> WaitResult:
-    """Poll `waiter.operation` with `params` until an acceptor says success or failure, or `timeout` passes.
+    """Poll `waiter.operation` with `params` until an acceptor says success or failure, or `deadline` passes.
 
-    `timeout` is seconds from now, or a `timeouts.Deadline` that the waits of one operation share.
-    `subject` names the resource in messages, e.g. "Lookout for Equipment model 'pump-model'".
-    Raises ResourceFailedError (with the service's reason) or WaitTimeoutError.
+    `deadline` is the operation's (see `timeouts.Deadline`): its waits share it. `subject` names the
+    resource in messages, e.g. "Lookout for Equipment model 'pump-model'". Raises ResourceFailedError
+    (with the service's reason) or WaitTimeoutError, both carrying the last state seen and the expected ones.
     """
     clock = _time
     schedule = schedule or Schedule(waiter.typical_seconds)
     started = clock.now()
-    if isinstance(timeout, Deadline):
-        timeout = timeout.remaining(started)
+    budget = deadline.remaining(started)
     operation = getattr(client, _snake(waiter.operation))
     polls = 0
     delay: float | None = None
@@ -194,9 +199,12 @@ def wait(
         if state == "success":
             if polls > 1 or status != last_status:
                 progress(f"{subject}: {waiter.description} done ({status or 'ok'}) after {format_duration(elapsed)}")
-            return WaitResult(response, "Error" not in response, polls, elapsed)
+            return WaitResult(response, polls, elapsed)
         if state == "failure":
-            raise ResourceFailedError(f"{subject}: {waiter.description} failed ({status}): {_reason(waiter, response)}")
+            raise ResourceFailedError(
+                f"{subject}: {waiter.description} failed ({status}): {_reason(waiter, response)}",
+                last_state=status, expected_states=waiter.expected_states, elapsed=elapsed,
+            )
         if status != last_status or elapsed >= next_report:
             percent = waiter.percent(response) if waiter.percent and "Error" not in response else None
             shown = f", {percent:.0f}%" if percent is not None else ""
@@ -205,20 +213,15 @@ def wait(
             progress(f"{subject}: {waiter.description}: {state_text}, {format_duration(elapsed)} elapsed{shown}")
             last_status = status
             next_report = elapsed + report_every
-        if elapsed >= timeout:
-            # A `timeouts.Timeout` knows which entry set it, and how long; bare seconds are taken as a create's.
-            entry = getattr(timeout, "key", "create")
-            longer = 2 * getattr(timeout, "entry_seconds", timeout)
+        if elapsed >= budget:
             raise WaitTimeoutError(
                 f"{subject}: timed out after {format_duration(elapsed)} waiting for {waiter.description}; "
                 f"still {status or 'pending'}. The resource is left as it is and the next `pulumi up` resumes "
-                f"the wait; to wait longer, raise the resource's `timeouts` input "
-                f"(e.g. timeouts={{'{entry}': '{format_duration(longer)}'}}).",
-                last_state=status,
-                elapsed=elapsed,
+                f"the wait; to wait longer, raise the resource's `timeouts` input (e.g. {deadline.longer()}).",
+                last_state=status, expected_states=waiter.expected_states, elapsed=elapsed,
             )
         delay = schedule.next_delay(elapsed, delay, clock.rng)
-        clock.sleep(min(delay, timeout - elapsed))
+        clock.sleep(min(delay, budget - elapsed))
 
 
 def _call(operation: Callable[..., dict[str, Any]], params: Mapping[str, Any]) -> dict[str, Any]:

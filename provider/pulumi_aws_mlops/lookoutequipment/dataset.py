@@ -9,20 +9,22 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import pulumi
 from botocore.exceptions import ClientError
 from pulumi.dynamic import CreateResult, UpdateResult
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import model_validator
 
-from .._internal.aws_values import error_code, is_not_found, iso, snake_keys
+from .._internal.aws_values import error_code, iso, snake_keys
 from .._internal.errors import MlopsError, ResourceFailedError
+from .._internal.fields import IMMUTABLE, Input, ResourceInputs, TimeoutsInput
 from .._internal.inputs import InputRuleError
+from .._internal.named_resource import NamedResourceProvider
 from .._internal.reporting import progress
 from .._internal.resource import resource_props
-from .._internal.timeouts import Timeouts
-from ._base import LookoutEquipmentProvider
+from .._internal.timeouts import Deadline
+from .service import LOOKOUT_EQUIPMENT
 from .shapes import (
     DatasetName,
     IngestionInputConfiguration,
@@ -30,23 +32,24 @@ from .shapes import (
     RoleArn,
     SchemaInput,
     Tags,
-    inline_schema,
+    dataset_schema_request,
     schema_form,
 )
 
 
-class DatasetInputs(BaseModel):
-    """The validated inputs of a Dataset (what `pulumi preview` checks)."""
+class DatasetInputs(ResourceInputs):
+    """The validated inputs of a Dataset (what `pulumi preview` checks), each declaring what it is to AWS."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    dataset_name: DatasetName
-    dataset_schema: SchemaInput | None = None
-    server_side_kms_key_id: KmsKeyId | None = None
+    dataset_name: Annotated[DatasetName, IMMUTABLE]
+    dataset_schema: Annotated[SchemaInput | None, Input(create=True, replaces=True, to_request=dataset_schema_request,
+                                                        diff_form=schema_form)] = None
+    # The service reports a KMS key as an ARN whatever form was given, so the given form is kept.
+    server_side_kms_key_id: Annotated[KmsKeyId | None, Input(create=True, replaces=True, read_back=False)] = None
     tags: Tags | None = None
+    # Not CreateDataset's: a change starts a new ingestion job, in place.
     ingestion_input_configuration: IngestionInputConfiguration | None = None
     role_arn: RoleArn | None = None
-    timeouts: Timeouts | None = None
+    timeouts: TimeoutsInput = None
 
     @model_validator(mode="after")
     def _ingestion_needs_role_and_schema(self) -> DatasetInputs:
@@ -60,44 +63,31 @@ class DatasetInputs(BaseModel):
         return self
 
 
-COMPUTED_OUTPUTS = (
-    "arn", "status", "created_at", "last_updated_at", "data_start_time", "data_end_time",
-    "ingestion_job_id", "ingestion_status", "ingestion_failed_reason", "ingested_files_summary",
-    "data_quality_summary", "kms_key_arn",
-)
 INGESTION_INPUTS = frozenset({"ingestion_input_configuration", "role_arn"})
 
 
-class DatasetProvider(LookoutEquipmentProvider):
+class DatasetProvider(NamedResourceProvider):
+    service = LOOKOUT_EQUIPMENT
     kind = "Lookout for Equipment dataset"
     args_model = DatasetInputs
     name_field = "dataset_name"
-    diff_forms = {"dataset_schema": schema_form}
-    replace_keys = frozenset({"dataset_name", "dataset_schema", "server_side_kms_key_id"})
+    create_operation = "CreateDataset"
     describe_operation = "DescribeDataset"
     arn_key = "DatasetArn"
     default_timeouts = {"create": 2 * 3600.0, "update": 2 * 3600.0, "delete": 1800.0}
 
-    def observable_inputs(self) -> frozenset[str]:
-        # The service reports a KMS key as an ARN whatever form was given, so the given form is kept.
-        return frozenset({"dataset_name", "dataset_schema", "tags", "ingestion_input_configuration", "role_arn"})
-
     def create(self, props: dict[str, Any]) -> CreateResult:
         args: DatasetInputs = self.parse(props)
         name = args.dataset_name
-        request: dict[str, Any] = {"DatasetName": name}
-        if args.dataset_schema is not None:
-            request["DatasetSchema"] = {"InlineDataSchema": inline_schema(args.dataset_schema)}
-        if args.server_side_kms_key_id:
-            request["ServerSideKmsKeyId"] = args.server_side_kms_key_id
-        _, adopted = self.create_or_adopt("CreateDataset", request, props)
+        deadline = self.deadline(props, "create")
+        _, adopted = self.create_or_adopt(self.request(args, "create"), props)
         if args.ingestion_input_configuration is not None:
             try:
-                self.ingest(args, timeout=self.deadline(props, "create"))
+                self.ingest(args, deadline)
             except ResourceFailedError:
                 if not adopted:
                     # A failed create leaves nothing behind: the next `up` starts clean.
-                    self.client().delete_dataset(DatasetName=name)
+                    self.call("DeleteDataset", DatasetName=name)
                 raise
         return CreateResult(name, self.outputs(name, props))
 
@@ -107,18 +97,16 @@ class DatasetProvider(LookoutEquipmentProvider):
         if "tags" in changed:
             self.sync_tags(olds["arn"], args.tags)
         if changed & INGESTION_INPUTS and args.ingestion_input_configuration is not None:
-            self.ingest(args, timeout=self.deadline(news, "update"))
+            self.ingest(args, self.deadline(news, "update"))
         return UpdateResult(self.outputs(id_, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        client = self.client()
+        deadline = self.deadline(props, "delete")
         for _attempt in range(2):
             try:
-                client.delete_dataset(DatasetName=id_)
+                self.call_unless_gone("DeleteDataset", DatasetName=id_)
                 return
             except ClientError as exc:
-                if is_not_found(exc):
-                    return
                 if error_code(exc) != "ConflictException":
                     raise
                 running = self._latest_job(id_)
@@ -128,11 +116,10 @@ class DatasetProvider(LookoutEquipmentProvider):
                         f"that use it first, or keep it with the `retain_on_delete` resource option"
                     ) from exc
                 progress(f"{self.subject(id_)}: waiting for ingestion job {running['JobId']} before deleting")
-                self.wait_for("IngestionCompleted", {"JobId": running["JobId"]}, name=id_,
-                              timeout=self.timeout(props, "delete"))
+                self.wait_for("IngestionCompleted", id_, deadline, params={"JobId": running["JobId"]})
 
     # -- ingestion -----------------------------------------------------------------------------------
-    def ingest(self, args: DatasetInputs, *, timeout: float) -> None:
+    def ingest(self, args: DatasetInputs, deadline: Deadline) -> None:
         """Start an ingestion job (or resume the one an interrupted run started) and wait for it."""
         assert args.ingestion_input_configuration is not None and args.role_arn is not None
         name = args.dataset_name
@@ -144,29 +131,26 @@ class DatasetProvider(LookoutEquipmentProvider):
         else:
             if latest and latest["Status"] == "IN_PROGRESS":
                 progress(f"{self.subject(name)}: waiting for ingestion job {latest['JobId']} before starting a new one")
-                self._wait_ingestion(name, latest["JobId"], timeout)
-            job_id = self.client().start_data_ingestion_job(
-                DatasetName=name, IngestionInputConfiguration=configuration, RoleArn=args.role_arn
-            )["JobId"]
+                self._wait_ingestion(name, latest["JobId"], deadline)
+            job_id = self.call("StartDataIngestionJob", DatasetName=name, IngestionInputConfiguration=configuration,
+                               RoleArn=args.role_arn)["JobId"]
             progress(f"{self.subject(name)}: started ingestion job {job_id}")
-        self._wait_ingestion(name, job_id, timeout)
+        self._wait_ingestion(name, job_id, deadline)
 
-    def _wait_ingestion(self, name: str, job_id: str, timeout: float) -> None:
+    def _wait_ingestion(self, name: str, job_id: str, deadline: Deadline) -> None:
         try:
-            self.wait_for("IngestionCompleted", {"JobId": job_id}, name=name, timeout=timeout)
+            self.wait_for("IngestionCompleted", name, deadline, params={"JobId": job_id})
         except ResourceFailedError as exc:
-            job = self.client().describe_data_ingestion_job(JobId=job_id)
+            job = self.call("DescribeDataIngestionJob", JobId=job_id)
             quality = {k: v for k, v in snake_keys(job.get("DataQualitySummary") or {}).items() if _nonzero(v)}
             details = f"; data quality: {json.dumps(quality)}" if quality else ""
-            raise ResourceFailedError(
-                f"{exc}{details}. Fix the data or the ingestion inputs and run `pulumi up` again"
-            ) from None
+            raise exc.explained(f"{details}. Fix the data or the ingestion inputs and run `pulumi up` again") from None
 
     def _latest_job(self, name: str) -> dict[str, Any] | None:
-        jobs = self.client().list_data_ingestion_jobs(DatasetName=name).get("DataIngestionJobSummaries", [])
+        jobs = self.call("ListDataIngestionJobs", DatasetName=name).get("DataIngestionJobSummaries", [])
         if not jobs:
             return None
-        detailed = [self.client().describe_data_ingestion_job(JobId=job["JobId"]) for job in jobs]
+        detailed = [self.call("DescribeDataIngestionJob", JobId=job["JobId"]) for job in jobs]
         return max(detailed, key=lambda job: job["CreatedAt"])
 
     @staticmethod
@@ -251,5 +235,4 @@ class Dataset(pulumi.dynamic.Resource, module="lookoutequipment", name="Dataset"
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        outputs = (*DatasetInputs.model_fields, *COMPUTED_OUTPUTS)
-        super().__init__(DatasetProvider(), resource_name, resource_props(resource_name, args, kwargs, outputs), opts)
+        super().__init__(DatasetProvider(), resource_name, resource_props(Dataset, resource_name, args, kwargs), opts)

@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import pulumi
-from botocore.exceptions import ClientError
 from pulumi.dynamic import CreateResult, UpdateResult
-from pydantic import BaseModel, ConfigDict
 
-from .._internal.aws_values import is_not_found, iso, snake_keys
+from .._internal.aws_values import iso, snake_keys
 from .._internal.errors import MlopsError
+from .._internal.fields import IMMUTABLE, UPDATABLE, Input, ResourceInputs, TimeoutsInput
 from .._internal.inputs import AwsShape, aws
+from .._internal.named_resource import NamedResourceProvider
 from .._internal.reporting import progress
 from .._internal.resource import resource_props
-from .._internal.timeouts import Timeouts
-from ._base import LookoutEquipmentProvider
+from .._internal.timeouts import Deadline
+from .service import LOOKOUT_EQUIPMENT
 from .shapes import SERVICE, KmsKeyId, ModelName, RoleArn, S3Bucket, S3OutputConfiguration, S3Prefix, Tags
 
 
@@ -56,78 +56,59 @@ class InferenceOutputConfiguration(AwsShape):
 DesiredState = Literal["RUNNING", "STOPPED"]
 
 
-class InferenceSchedulerInputs(BaseModel):
-    """The validated inputs of an InferenceScheduler (what `pulumi preview` checks)."""
+class InferenceSchedulerInputs(ResourceInputs):
+    """The validated inputs of an InferenceScheduler (what `pulumi preview` checks), each declaring what it is
+    to AWS. Its settings change in place, while it is STOPPED."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, protected_namespaces=())
-
-    inference_scheduler_name: Annotated[str, aws(SERVICE, "CreateInferenceSchedulerRequest", "InferenceSchedulerName")]
-    model_name: ModelName
-    data_upload_frequency: Annotated[str, aws(SERVICE, "CreateInferenceSchedulerRequest", "DataUploadFrequency")]
-    data_input_configuration: InferenceInputConfiguration
-    data_output_configuration: InferenceOutputConfiguration
-    role_arn: RoleArn
+    inference_scheduler_name: Annotated[
+        Annotated[str, aws(SERVICE, "CreateInferenceSchedulerRequest", "InferenceSchedulerName")], IMMUTABLE
+    ]
+    model_name: Annotated[ModelName, IMMUTABLE]
+    data_upload_frequency: Annotated[
+        Annotated[str, aws(SERVICE, "CreateInferenceSchedulerRequest", "DataUploadFrequency")], UPDATABLE
+    ]
+    data_input_configuration: Annotated[InferenceInputConfiguration, UPDATABLE]
+    data_output_configuration: Annotated[InferenceOutputConfiguration, UPDATABLE]
+    role_arn: Annotated[RoleArn, UPDATABLE]
     data_delay_offset_in_minutes: Annotated[
-        int, aws(SERVICE, "CreateInferenceSchedulerRequest", "DataDelayOffsetInMinutes")
+        Annotated[int, aws(SERVICE, "CreateInferenceSchedulerRequest", "DataDelayOffsetInMinutes")], UPDATABLE
     ] = 0
-    server_side_kms_key_id: KmsKeyId | None = None
+    server_side_kms_key_id: Annotated[KmsKeyId | None, Input(create=True, replaces=True, read_back=False)] = None
     tags: Tags | None = None
+    # Read back from the status: a scheduler stopped out of band shows as drift.
     desired_state: DesiredState = "RUNNING"
-    timeouts: Timeouts | None = None
+    timeouts: TimeoutsInput = None
 
 
-# Inputs UpdateInferenceScheduler changes, with their request names.
-UPDATABLE = {
-    "data_delay_offset_in_minutes": "DataDelayOffsetInMinutes",
-    "data_upload_frequency": "DataUploadFrequency",
-    "data_input_configuration": "DataInputConfiguration",
-    "data_output_configuration": "DataOutputConfiguration",
-    "role_arn": "RoleArn",
-}
 ACTIVE = frozenset({"PENDING", "RUNNING"})
-COMPUTED_OUTPUTS = ("arn", "status", "model_arn", "latest_inference_result", "created_at", "updated_at")
 
 
-class InferenceSchedulerProvider(LookoutEquipmentProvider):
+class InferenceSchedulerProvider(NamedResourceProvider):
+    service = LOOKOUT_EQUIPMENT
     kind = "Lookout for Equipment inference scheduler"
     args_model = InferenceSchedulerInputs
     name_field = "inference_scheduler_name"
-    replace_keys = frozenset({"inference_scheduler_name", "model_name", "server_side_kms_key_id"})
     delete_before_replace = True
+    create_operation = "CreateInferenceScheduler"
     describe_operation = "DescribeInferenceScheduler"
     arn_key = "InferenceSchedulerArn"
     default_timeouts = {"create": 1800.0, "update": 1800.0, "delete": 1800.0}
 
-    def observable_inputs(self) -> frozenset[str]:
-        return frozenset(self.args_model.model_fields) - {"server_side_kms_key_id", "timeouts"}
-
     def create(self, props: dict[str, Any]) -> CreateResult:
         args: InferenceSchedulerInputs = self.parse(props)
         name = args.inference_scheduler_name
-        request: dict[str, Any] = {
-            "InferenceSchedulerName": name, "ModelName": args.model_name, **self.settings_request(args)
-        }
-        if args.server_side_kms_key_id:
-            request["ServerSideKmsKeyId"] = args.server_side_kms_key_id
-        self.create_or_adopt("CreateInferenceScheduler", request, props)
-        self.converge(name, args.desired_state, timeout=self.deadline(props, "create"))
+        deadline = self.deadline(props, "create")
+        self.create_or_adopt(self.request(args, "create"), props)
+        self.converge(name, args.desired_state, deadline)
         return CreateResult(name, self.outputs(name, props))
-
-    def settings_request(self, args: InferenceSchedulerInputs) -> dict[str, Any]:
-        request = {}
-        for key, field in UPDATABLE.items():
-            value = getattr(args, key)
-            if value is not None:
-                request[field] = value.request() if isinstance(value, AwsShape) else value
-        return request
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args: InferenceSchedulerInputs = self.parse(news)
         changed = self.changed_keys(olds, news)
-        timeout = self.deadline(news, "update")
+        deadline = self.deadline(news, "update")
         if "tags" in changed:
             self.sync_tags(olds["arn"], args.tags)
-        settings = changed & set(UPDATABLE)
+        settings = changed & set(self.fields.update_members)
         if settings:
             # A retry of an update interrupted after UpdateInferenceScheduler finds the settings applied:
             # change only what the scheduler does not have yet, so it is not stopped and started again.
@@ -135,49 +116,45 @@ class InferenceSchedulerProvider(LookoutEquipmentProvider):
             settings &= self.changed_keys(observed, news) if observed is not None else settings
         if settings:
             # Settings change only while STOPPED: stop, update, and start again if it should run.
-            self.converge(id_, "STOPPED", timeout=timeout)
-            self.client().update_inference_scheduler(InferenceSchedulerName=id_, **self.settings_request(args))
+            self.converge(id_, "STOPPED", deadline)
+            # UpdateInferenceScheduler takes every setting, changed or not.
+            self.call("UpdateInferenceScheduler", InferenceSchedulerName=id_, **self.request(args, "update"))
             progress(f"{self.subject(id_)}: updated {', '.join(sorted(settings))}")
-        self.converge(id_, args.desired_state, timeout=timeout)
+        self.converge(id_, args.desired_state, deadline)
         return UpdateResult(self.outputs(id_, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        timeout = self.deadline(props, "delete")
+        deadline = self.deadline(props, "delete")
         if self.find(id_) is None:
             return
-        self.converge(id_, "STOPPED", timeout=timeout)
-        try:
-            self.client().delete_inference_scheduler(InferenceSchedulerName=id_)
-        except ClientError as exc:
-            if is_not_found(exc):
-                return
-            raise
-        self.wait_for("SchedulerDeleted", {"InferenceSchedulerName": id_}, name=id_, timeout=timeout)
+        self.converge(id_, "STOPPED", deadline)
+        if self.call_unless_gone("DeleteInferenceScheduler", InferenceSchedulerName=id_) is None:
+            return
+        self.wait_for("SchedulerDeleted", id_, deadline)
 
-    def converge(self, name: str, desired: DesiredState, *, timeout: float) -> None:
+    def converge(self, name: str, desired: DesiredState, deadline: Deadline) -> None:
         """Start or stop the scheduler as needed and wait until it is in the desired state."""
         found = self.find(name)
         if found is None:
             raise MlopsError(f"{self.subject(name)} does not exist")
         status = found["Status"]
-        params = {"InferenceSchedulerName": name}
         if desired == "RUNNING":
             if status in ("STOPPED", "STOPPING"):
                 if status == "STOPPING":
-                    self.wait_for("SchedulerStopped", params, name=name, timeout=timeout)
-                self.client().start_inference_scheduler(**params)
+                    self.wait_for("SchedulerStopped", name, deadline)
+                self.call("StartInferenceScheduler", InferenceSchedulerName=name)
                 progress(f"{self.subject(name)}: starting")
             if status != "RUNNING":
-                self.wait_for("SchedulerRunning", params, name=name, timeout=timeout)
+                self.wait_for("SchedulerRunning", name, deadline)
         else:
             if status in ACTIVE:
                 if status == "PENDING":
                     # A scheduler that is starting cannot be stopped until it runs.
-                    self.wait_for("SchedulerRunning", params, name=name, timeout=timeout)
-                self.client().stop_inference_scheduler(**params)
+                    self.wait_for("SchedulerRunning", name, deadline)
+                self.call("StopInferenceScheduler", InferenceSchedulerName=name)
                 progress(f"{self.subject(name)}: stopping")
             if status != "STOPPED":
-                self.wait_for("SchedulerStopped", params, name=name, timeout=timeout)
+                self.wait_for("SchedulerStopped", name, deadline)
 
     def observe(self, name: str, props: Mapping[str, Any]) -> dict[str, Any] | None:
         found = self.find(name)
@@ -249,6 +226,5 @@ class InferenceScheduler(pulumi.dynamic.Resource, module="lookoutequipment", nam
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        outputs = (*InferenceSchedulerInputs.model_fields, *COMPUTED_OUTPUTS)
-        props = resource_props(resource_name, args, kwargs, outputs)
+        props = resource_props(InferenceScheduler, resource_name, args, kwargs)
         super().__init__(InferenceSchedulerProvider(), resource_name, props, opts)

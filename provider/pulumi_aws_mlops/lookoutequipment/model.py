@@ -16,16 +16,17 @@ from typing import Annotated, Any
 import pulumi
 from botocore.exceptions import ClientError
 from pulumi.dynamic import CreateResult, UpdateResult
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import model_validator
 
-from .._internal.aws_values import error_code, is_not_found, iso, snake_keys
+from .._internal.aws_values import error_code, iso, snake_keys
 from .._internal.errors import MlopsError, ResourceFailedError
+from .._internal.fields import IMMUTABLE, UPDATABLE, Input, ResourceInputs, TimeoutsInput
 from .._internal.inputs import AwsShape, InputRuleError, aws
+from .._internal.named_resource import NamedResourceProvider
 from .._internal.reporting import progress
 from .._internal.resource import resource_props
-from .._internal.timeouts import Timeouts
 from .._internal.times import Timestamp, canonical_timestamp, parse_timestamp
-from ._base import LookoutEquipmentProvider
+from .service import LOOKOUT_EQUIPMENT
 from .shapes import (
     SERVICE,
     DatasetName,
@@ -36,7 +37,7 @@ from .shapes import (
     S3OutputConfiguration,
     SchemaInput,
     Tags,
-    inline_schema,
+    dataset_schema_request,
     schema_form,
 )
 
@@ -52,26 +53,32 @@ class ModelDiagnosticsOutputConfiguration(AwsShape):
     kms_key_id: KmsKeyId | None = None
 
 
-class ModelInputs(BaseModel):
-    """The validated inputs of a Model (what `pulumi preview` checks)."""
+# A window of the dataset's data: sent as a timestamp, replaced when it changes (training reads it once).
+TrainingTime = Annotated[Timestamp | None, Input(create=True, replaces=True, to_request=parse_timestamp)]
 
-    model_config = ConfigDict(extra="forbid", frozen=True, protected_namespaces=())
 
-    model_name: ModelName
-    dataset_name: DatasetName
-    dataset_schema: SchemaInput | None = None
-    role_arn: RoleArn | None = None
-    labels_input_configuration: LabelsInputConfiguration | None = None
-    training_data_start_time: Timestamp | None = None
-    training_data_end_time: Timestamp | None = None
-    evaluation_data_start_time: Timestamp | None = None
-    evaluation_data_end_time: Timestamp | None = None
-    data_pre_processing_configuration: DataPreProcessingConfiguration | None = None
-    off_condition: Annotated[str, aws(SERVICE, "CreateModelRequest", "OffCondition")] | None = None
-    model_diagnostics_output_configuration: ModelDiagnosticsOutputConfiguration | None = None
-    server_side_kms_key_id: KmsKeyId | None = None
+class ModelInputs(ResourceInputs):
+    """The validated inputs of a Model (what `pulumi preview` checks), each declaring what it is to AWS."""
+
+    model_name: Annotated[ModelName, IMMUTABLE]
+    dataset_name: Annotated[DatasetName, IMMUTABLE]
+    # Without a schema the model uses the dataset's, which the service reports back: the given form is kept.
+    dataset_schema: Annotated[SchemaInput | None, Input(create=True, replaces=True, read_back=False,
+                                                        to_request=dataset_schema_request, diff_form=schema_form)] = None
+    role_arn: Annotated[RoleArn | None, UPDATABLE] = None
+    labels_input_configuration: Annotated[LabelsInputConfiguration | None, UPDATABLE] = None
+    training_data_start_time: TrainingTime = None
+    training_data_end_time: TrainingTime = None
+    evaluation_data_start_time: TrainingTime = None
+    evaluation_data_end_time: TrainingTime = None
+    data_pre_processing_configuration: Annotated[DataPreProcessingConfiguration | None, IMMUTABLE] = None
+    off_condition: Annotated[
+        Annotated[str, aws(SERVICE, "CreateModelRequest", "OffCondition")] | None, IMMUTABLE
+    ] = None
+    model_diagnostics_output_configuration: Annotated[ModelDiagnosticsOutputConfiguration | None, UPDATABLE] = None
+    server_side_kms_key_id: Annotated[KmsKeyId | None, Input(create=True, replaces=True, read_back=False)] = None
     tags: Tags | None = None
-    timeouts: Timeouts | None = None
+    timeouts: TimeoutsInput = None
 
     @model_validator(mode="after")
     def _windows_in_order(self) -> ModelInputs:
@@ -98,78 +105,45 @@ class ModelInputs(BaseModel):
 
 TIME_INPUTS = ("training_data_start_time", "training_data_end_time", "evaluation_data_start_time",
                "evaluation_data_end_time")
-UPDATABLE = {"labels_input_configuration": "LabelsInputConfiguration", "role_arn": "RoleArn",
-             "model_diagnostics_output_configuration": "ModelDiagnosticsOutputConfiguration"}
-COMPUTED_OUTPUTS = (
-    "arn", "status", "dataset_arn", "training_execution_start_time", "training_execution_end_time",
-    "failed_reason", "model_metrics", "model_quality", "active_model_version", "active_model_version_arn",
-    "created_at", "last_updated_time", "kms_key_arn",
-)
 
 
-class ModelProvider(LookoutEquipmentProvider):
+class ModelProvider(NamedResourceProvider):
+    service = LOOKOUT_EQUIPMENT
     kind = "Lookout for Equipment model"
     args_model = ModelInputs
     name_field = "model_name"
-    diff_forms = {"dataset_schema": schema_form}
-    replace_keys = frozenset({
-        "model_name", "dataset_name", "dataset_schema", *TIME_INPUTS, "data_pre_processing_configuration",
-        "off_condition", "server_side_kms_key_id",
-    })
+    create_operation = "CreateModel"
     describe_operation = "DescribeModel"
     arn_key = "ModelArn"
     default_timeouts = {"create": 4 * 3600.0, "update": 1800.0, "delete": 1800.0}
 
-    def observable_inputs(self) -> frozenset[str]:
-        # Without a schema the model uses the dataset's, which the service reports back: keep the given form.
-        return frozenset(self.args_model.model_fields) - {"dataset_schema", "server_side_kms_key_id", "timeouts"}
-
     def create(self, props: dict[str, Any]) -> CreateResult:
         args: ModelInputs = self.parse(props)
         name = args.model_name
-        request = self.request(args)
-        found, adopted = self.create_or_adopt("CreateModel", request, props)
+        deadline = self.deadline(props, "create")
+        request = self.request(args, "create")
+        found, adopted = self.create_or_adopt(request, props)
         if adopted and found["Status"] == "FAILED":
             progress(f"{self.subject(name)}: the interrupted run's training had failed; training again")
             self.delete_model(name)
-            found, adopted = self.create_or_adopt("CreateModel", request, props)
+            self.create_or_adopt(request, props)
         try:
-            self.wait_for("ModelTrained", {"ModelName": name}, name=name, timeout=self.timeout(props, "create"))
+            self.wait_for("ModelTrained", name, deadline)
         except ResourceFailedError:
             # A failed model cannot be retrained in place: remove it so the next `up` starts clean.
             self.delete_model(name)
             raise
         return CreateResult(name, self.outputs(name, props))
 
-    def request(self, args: ModelInputs) -> dict[str, Any]:
-        request: dict[str, Any] = {"ModelName": args.model_name, "DatasetName": args.dataset_name}
-        if args.dataset_schema is not None:
-            request["DatasetSchema"] = {"InlineDataSchema": inline_schema(args.dataset_schema)}
-        for key in TIME_INPUTS:
-            if getattr(args, key):
-                request["".join(p.capitalize() for p in key.split("_"))] = parse_timestamp(getattr(args, key))
-        for key, shape in (("labels_input_configuration", "LabelsInputConfiguration"),
-                           ("data_pre_processing_configuration", "DataPreProcessingConfiguration"),
-                           ("model_diagnostics_output_configuration", "ModelDiagnosticsOutputConfiguration")):
-            value = getattr(args, key)
-            if value is not None:
-                request[shape] = value.request()
-        for key, field in (("role_arn", "RoleArn"), ("off_condition", "OffCondition"),
-                           ("server_side_kms_key_id", "ServerSideKmsKeyId")):
-            if getattr(args, key):
-                request[field] = getattr(args, key)
-        return request
-
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args: ModelInputs = self.parse(news)
         changed = self.changed_keys(olds, news)
         if "tags" in changed:
             self.sync_tags(olds["arn"], args.tags)
-        updates = {field: getattr(args, key) for key, field in UPDATABLE.items() if key in changed}
+        updates = changed & set(self.fields.update_members)
         if updates:
-            request = {k: (v.request() if isinstance(v, AwsShape) else v) for k, v in updates.items() if v is not None}
-            self.client().update_model(ModelName=id_, **request)
-            progress(f"{self.subject(id_)}: updated {', '.join(sorted(updates))}")
+            self.call("UpdateModel", ModelName=id_, **self.request(args, "update", only=updates))
+            progress(f"{self.subject(id_)}: updated {', '.join(sorted(self.fields.update_members[k] for k in updates))}")
         return UpdateResult(self.outputs(id_, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -177,10 +151,8 @@ class ModelProvider(LookoutEquipmentProvider):
 
     def delete_model(self, name: str) -> None:
         try:
-            self.client().delete_model(ModelName=name)
+            self.call_unless_gone("DeleteModel", ModelName=name)
         except ClientError as exc:
-            if is_not_found(exc):
-                return
             if error_code(exc) == "ConflictException":
                 raise MlopsError(
                     f"deleting {self.subject(name)}: {exc.response['Error'].get('Message')}. Delete its inference "
@@ -281,5 +253,4 @@ class Model(pulumi.dynamic.Resource, module="lookoutequipment", name="Model"):
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        outputs = (*ModelInputs.model_fields, *COMPUTED_OUTPUTS)
-        super().__init__(ModelProvider(), resource_name, resource_props(resource_name, args, kwargs, outputs), opts)
+        super().__init__(ModelProvider(), resource_name, resource_props(Model, resource_name, args, kwargs), opts)

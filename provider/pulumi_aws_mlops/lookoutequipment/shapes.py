@@ -99,3 +99,9 @@ class LabelsInputConfiguration(AwsShape):
 class S3OutputConfiguration(AwsShape):
     bucket: S3Bucket
     prefix: S3Prefix | None = None
+
+
+# -- requests ----------------------------------------------------------------------------------------
+def dataset_schema_request(schema: dict[str, Any]) -> dict[str, Any]:
+    """The DatasetSchema member of CreateDataset and CreateModel: the document as an InlineDataSchema string."""
+    return {"InlineDataSchema": inline_schema(schema)}

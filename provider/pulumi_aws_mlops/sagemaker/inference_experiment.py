@@ -16,117 +16,36 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 import pulumi
-from botocore.exceptions import ClientError
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import model_validator
 
-from .._internal.aws_values import is_not_found, iso, snake_keys
+from .._internal.aws_values import iso, snake_keys
 from .._internal.errors import MlopsError, ResourceFailedError, UnexpectedStateError
-from .._internal.inputs import UNKNOWN, AwsShape, InputRuleError, aws_request
+from .._internal.fields import IMMUTABLE, KEPT, UPDATABLE, Input, ResourceInputs, TimeoutsInput
+from .._internal.inputs import UNKNOWN, InputRuleError
+from .._internal.named_resource import NamedResourceProvider
 from .._internal.reporting import progress
 from .._internal.resource import resource_props
-from .._internal.timeouts import Timeouts
-from .._internal.times import Timestamp, canonical_timestamp, parse_timestamp
+from .._internal.timeouts import Deadline
+from .._internal.times import canonical_timestamp
 from ..service_model import member_constraints
-from ._base import SageMakerProvider
+from .service import SAGEMAKER
 from .shapes import (
     SERVICE,
     EndpointName,
-    InstanceType,
+    InferenceExperimentDataStorageConfig,
+    InferenceExperimentSchedule,
     KmsKeyId,
-    ModelName,
+    ModelVariantConfig,
     RoleArn,
+    ShadowModeConfig,
     Tags,
     VariantName,
     sagemaker,
 )
-
-MAX_RUN_TIME = timedelta(days=30)  # The longest an inference experiment may run.
-
-
-class RealTimeInferenceConfig(AwsShape):
-    instance_type: InstanceType
-    instance_count: Annotated[int, sagemaker("RealTimeInferenceConfig", "InstanceCount")]
-
-
-class ModelInfrastructureConfig(AwsShape):
-    # The only infrastructure SageMaker offers for experiments, so it need not be spelled out.
-    infrastructure_type: Annotated[str, sagemaker("ModelInfrastructureConfig", "InfrastructureType")] = (
-        "RealTimeInference"
-    )
-    real_time_inference_config: RealTimeInferenceConfig
-
-
-class ModelVariantConfig(AwsShape):
-    model_name: ModelName
-    variant_name: VariantName
-    infrastructure_config: ModelInfrastructureConfig
-
-
-class InferenceExperimentSchedule(AwsShape):
-    start_time: Timestamp | None = None
-    end_time: Timestamp | None = None
-
-    @model_validator(mode="after")
-    def _end_after_start_within_30_days(self) -> InferenceExperimentSchedule:
-        if self.start_time and self.end_time:
-            start, end = parse_timestamp(self.start_time), parse_timestamp(self.end_time)
-            if end <= start:
-                raise InputRuleError("end_time", f"({self.end_time}) must be after start_time ({self.start_time})")
-            if end - start > MAX_RUN_TIME:
-                raise InputRuleError(
-                    "end_time", f"({self.end_time}) is {(end - start).days} days after start_time; "
-                    f"an inference experiment runs for at most {MAX_RUN_TIME.days} days"
-                )
-        return self
-
-
-class CaptureContentTypeHeader(AwsShape):
-    csv_content_types: Annotated[
-        list[Annotated[str, sagemaker("CsvContentType")]], sagemaker("CaptureContentTypeHeader", "CsvContentTypes")
-    ] | None = None
-    json_content_types: Annotated[
-        list[Annotated[str, sagemaker("JsonContentType")]], sagemaker("CaptureContentTypeHeader", "JsonContentTypes")
-    ] | None = None
-
-
-class InferenceExperimentDataStorageConfig(AwsShape):
-    destination: Annotated[str, sagemaker("InferenceExperimentDataStorageConfig", "Destination")]
-    kms_key: KmsKeyId | None = None
-    content_type: CaptureContentTypeHeader | None = None
-
-
-class ShadowModelVariantConfig(AwsShape):
-    shadow_model_variant_name: VariantName
-    sampling_percentage: Annotated[int, sagemaker("ShadowModelVariantConfig", "SamplingPercentage")]
-
-
-class ShadowModeConfig(AwsShape):
-    source_model_variant_name: VariantName
-    shadow_model_variants: list[ShadowModelVariantConfig]
-
-    @model_validator(mode="after")
-    def _one_shadow_beside_the_source(self) -> ShadowModeConfig:
-        if len(self.shadow_model_variants) != 1:
-            raise InputRuleError(
-                "shadow_model_variants", f"has {len(self.shadow_model_variants)} variants; a shadow test compares "
-                "exactly one shadow variant with the production (source) variant"
-            )
-        if self.shadow_variant_name == self.source_model_variant_name:
-            raise InputRuleError(
-                "shadow_model_variants[0].shadow_model_variant_name",
-                f"{self.shadow_variant_name!r} is also the source (production) variant; the shadow must be another",
-            )
-        return self
-
-    @property
-    def shadow_variant_name(self) -> str:
-        return self.shadow_model_variants[0].shadow_model_variant_name
-
 
 VariantAction = Annotated[str, sagemaker("ModelVariantAction")]
 DesiredState = Literal["Running", "Completed", "Cancelled"]
@@ -138,30 +57,38 @@ ACTION_EFFECTS = {
 }
 
 
-class InferenceExperimentInputs(BaseModel):
-    """The validated inputs of an InferenceExperiment (what `pulumi preview` checks)."""
+class InferenceExperimentInputs(ResourceInputs):
+    """The validated inputs of an InferenceExperiment (what `pulumi preview` checks), each declaring what it is
+    to AWS. What changes in place changes only while the experiment is Created or Running."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, protected_namespaces=())
-
-    name: Annotated[str, sagemaker("CreateInferenceExperimentRequest", "Name")]
-    type: Annotated[str, sagemaker("CreateInferenceExperimentRequest", "Type")] = "ShadowMode"
-    role_arn: RoleArn
-    endpoint_name: EndpointName
-    model_variants: Annotated[list[ModelVariantConfig], sagemaker("CreateInferenceExperimentRequest", "ModelVariants")]
-    shadow_mode_config: ShadowModeConfig
-    schedule: InferenceExperimentSchedule | None = None
-    description: Annotated[str, sagemaker("CreateInferenceExperimentRequest", "Description")] | None = None
-    data_storage_config: InferenceExperimentDataStorageConfig | None = None
-    kms_key: KmsKeyId | None = None
+    name: Annotated[Annotated[str, sagemaker("CreateInferenceExperimentRequest", "Name")], IMMUTABLE]
+    type: Annotated[Annotated[str, sagemaker("CreateInferenceExperimentRequest", "Type")], IMMUTABLE] = "ShadowMode"
+    role_arn: Annotated[RoleArn, IMMUTABLE]
+    endpoint_name: Annotated[EndpointName, IMMUTABLE]
+    model_variants: Annotated[
+        Annotated[list[ModelVariantConfig], sagemaker("CreateInferenceExperimentRequest", "ModelVariants")], UPDATABLE
+    ]
+    shadow_mode_config: Annotated[ShadowModeConfig, UPDATABLE]
+    # The service reports the schedule it actually runs (e.g. the real start time), not the one requested.
+    schedule: Annotated[InferenceExperimentSchedule | None, Input(create=True, update=True, read_back=False)] = None
+    description: Annotated[
+        Annotated[str, sagemaker("CreateInferenceExperimentRequest", "Description")] | None, UPDATABLE
+    ] = None
+    data_storage_config: Annotated[InferenceExperimentDataStorageConfig | None, UPDATABLE] = None
+    kms_key: Annotated[KmsKeyId | None, IMMUTABLE] = None
     tags: Tags | None = None
+    # Read back from the status: a stop out of band shows as drift.
     desired_state: DesiredState = "Running"
+    # How to stop it: nothing the service reports, so kept from the state.
     model_variant_actions: Annotated[
-        dict[VariantName, VariantAction], sagemaker("StopInferenceExperimentRequest", "ModelVariantActions")
-    ] | None = None
+        Annotated[dict[VariantName, VariantAction], sagemaker("StopInferenceExperimentRequest", "ModelVariantActions")]
+        | None, KEPT
+    ] = None
     desired_model_variants: Annotated[
-        list[ModelVariantConfig], sagemaker("StopInferenceExperimentRequest", "DesiredModelVariants")
-    ] | None = None
-    timeouts: Timeouts | None = None
+        Annotated[list[ModelVariantConfig], sagemaker("StopInferenceExperimentRequest", "DesiredModelVariants")]
+        | None, KEPT
+    ] = None
+    timeouts: TimeoutsInput = None
 
     @model_validator(mode="after")
     def _variants_agree(self) -> InferenceExperimentInputs:
@@ -235,20 +162,6 @@ class InferenceExperimentInputs(BaseModel):
                 )
 
 
-CREATE_MEMBERS = {
-    "name": "Name", "type": "Type", "role_arn": "RoleArn", "endpoint_name": "EndpointName",
-    "model_variants": "ModelVariants", "shadow_mode_config": "ShadowModeConfig", "schedule": "Schedule",
-    "description": "Description", "data_storage_config": "DataStorageConfig", "kms_key": "KmsKey",
-}
-# Inputs UpdateInferenceExperiment changes, with their request names.
-UPDATABLE = {
-    "schedule": "Schedule", "description": "Description", "model_variants": "ModelVariants",
-    "data_storage_config": "DataStorageConfig", "shadow_mode_config": "ShadowModeConfig",
-}
-COMPUTED_OUTPUTS = (
-    "arn", "status", "status_reason", "creation_time", "completion_time", "last_modified_time",
-    "endpoint_metadata", "model_variant_statuses", "running_schedule",
-)
 NEW_EXPERIMENTS_RUN = (
     "a new inference experiment starts as desired_state 'Running'; set desired_state to 'Completed' or "
     "'Cancelled' in a later update to stop it"
@@ -256,25 +169,18 @@ NEW_EXPERIMENTS_RUN = (
 DELETE_REASON = "Deleted by pulumi-aws-mlops (destroy or replacement)"
 
 
-class InferenceExperimentProvider(SageMakerProvider):
+class InferenceExperimentProvider(NamedResourceProvider):
+    service = SAGEMAKER
     kind = "SageMaker inference experiment"
     args_model = InferenceExperimentInputs
     name_field = "name"
     name_max_length = int(member_constraints(SERVICE, "CreateInferenceExperimentRequest", "Name").max or 120)
-    replace_keys = frozenset({"name", "type", "role_arn", "endpoint_name", "kms_key"})
     # One experiment per endpoint: the old one must be gone before its replacement starts.
     delete_before_replace = True
-    describe_operation = "DescribeInferenceExperiment"
     create_operation = "CreateInferenceExperiment"
+    describe_operation = "DescribeInferenceExperiment"
     arn_key = "Arn"
     default_timeouts = {"create": 3600.0, "update": 3600.0, "delete": 3600.0}
-
-    def observable_inputs(self) -> frozenset[str]:
-        # The service reports the schedule it actually runs (e.g. the real start time), not the one
-        # requested, and nothing of the stop settings: those are kept from the state.
-        return frozenset(self.args_model.model_fields) - {
-            "schedule", "model_variant_actions", "desired_model_variants", "timeouts",
-        }
 
     # -- preview --------------------------------------------------------------------------------
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
@@ -300,21 +206,21 @@ class InferenceExperimentProvider(SageMakerProvider):
         if args.desired_state != "Running":
             raise MlopsError(f"{self.subject(name)}: {NEW_EXPERIMENTS_RUN}")
         deadline = self.deadline(props, "create")
-        request = aws_request(args, CREATE_MEMBERS)
+        request = self.request(args, "create")
         found, adopted = self.create_or_adopt(request, props)
         if adopted and found["Status"] in FINISHED:
             progress(f"{self.subject(name)}: the experiment an earlier run left is {found['Status']}; replacing it")
-            self.remove(name, deadline=deadline)
+            self.remove(name, deadline)
             self.create_or_adopt(request, props)
         try:
-            self.wait_for("ExperimentCreated", name, deadline=deadline)
-            self.converge(args, deadline=deadline)
+            self.wait_for("ExperimentCreated", name, deadline)
+            self.converge(args, deadline)
         except ResourceFailedError as exc:
             if self.status_of(name) in FINISHED:
                 # Nothing can restart a failed experiment: remove it so the next `up` starts afresh.
-                self.remove(name, deadline=deadline)
-                raise ResourceFailedError(f"{exc}. The failed experiment was deleted; fix the cause and run "
-                                          f"`pulumi up` again") from None
+                self.remove(name, deadline)
+                raise exc.explained(". The failed experiment was deleted; fix the cause and run `pulumi up` "
+                                    "again") from None
             raise
         return CreateResult(name, self.outputs(name, props))
 
@@ -324,7 +230,7 @@ class InferenceExperimentProvider(SageMakerProvider):
         changed = self.changed_keys(olds, news)
         deadline = self.deadline(news, "update")
         found = self.require(id_)
-        updates = sorted(changed & set(UPDATABLE))
+        updates = sorted(changed & set(self.fields.update_members))
         if updates:
             # A retry of an update interrupted after UpdateInferenceExperiment finds it applied (or applying):
             # send only what the experiment does not have yet, so its variants are not redeployed again.
@@ -339,15 +245,13 @@ class InferenceExperimentProvider(SageMakerProvider):
         if "tags" in changed:
             self.sync_tags(found["Arn"], args.tags)
         if updates:
-            self.apply_updates(id_, args, updates, deadline=deadline)
-        self.converge(args, deadline=deadline)
+            self.apply_updates(id_, args, updates, deadline)
+        self.converge(args, deadline)
         return UpdateResult(self.outputs(id_, news))
 
-    def apply_updates(
-        self, name: str, args: InferenceExperimentInputs, updates: list[str], *, deadline: float
-    ) -> None:
-        status = self.steady_status(name, deadline=deadline)
-        request = aws_request(args, {key: UPDATABLE[key] for key in updates})
+    def apply_updates(self, name: str, args: InferenceExperimentInputs, updates: list[str], deadline: Deadline) -> None:
+        status = self.steady_status(name, deadline)
+        request = self.request(args, "update", only=updates)
         if status == "Running" and "Schedule" in request:
             # A running experiment has started: only its end can move.
             request["Schedule"] = {k: v for k, v in request["Schedule"].items() if k == "EndTime"}
@@ -357,14 +261,14 @@ class InferenceExperimentProvider(SageMakerProvider):
             progress(f"{self.subject(name)}: {', '.join(updates)} removed from the program; SageMaker keeps the "
                      f"values it has, as its API cannot unset them")
             return
-        self.client().update_inference_experiment(Name=name, **request)
+        self.call("UpdateInferenceExperiment", Name=name, **request)
         progress(f"{self.subject(name)}: updating {', '.join(updates)}")
-        self.wait_for("ExperimentUpdated", name, deadline=deadline)
+        self.wait_for("ExperimentUpdated", name, deadline)
 
-    def converge(self, args: InferenceExperimentInputs, *, deadline: float) -> None:
+    def converge(self, args: InferenceExperimentInputs, deadline: Deadline) -> None:
         """Start or stop the experiment as `desired_state` says, and wait until it is there."""
         name = args.name
-        status = self.steady_status(name, deadline=deadline)
+        status = self.steady_status(name, deadline)
         desired = args.desired_state
         if desired == "Running":
             if status in FINISHED:
@@ -373,10 +277,10 @@ class InferenceExperimentProvider(SageMakerProvider):
                     f"refresh`, and `pulumi up` then replaces it with a new experiment"
                 )
             if status == "Created":
-                self.client().start_inference_experiment(Name=name)
+                self.call("StartInferenceExperiment", Name=name)
                 progress(f"{self.subject(name)}: starting")
             if status != "Running":
-                self.wait_for("ExperimentRunning", name, deadline=deadline)
+                self.wait_for("ExperimentRunning", name, deadline)
             return
         if status in FINISHED:
             if status != desired:
@@ -391,15 +295,15 @@ class InferenceExperimentProvider(SageMakerProvider):
             assert args.model_variant_actions is not None  # check requires them when stopping
             self.stop(name, args.model_variant_actions, desired, args.desired_model_variants,
                       reason=f"desired_state set to {desired} in the Pulumi program")
-        self.wait_for("ExperimentStopped", name, deadline=deadline)
+        self.wait_for("ExperimentStopped", name, deadline)
 
-    def steady_status(self, name: str, *, deadline: float) -> str:
+    def steady_status(self, name: str, deadline: Deadline) -> str:
         """The experiment's status once no transition of its own is under way (creation, update, start)."""
         status = self.require(name)["Status"]
         for transitional, waiter in (("Creating", "ExperimentCreated"), ("Updating", "ExperimentUpdated"),
                                      ("Starting", "ExperimentRunning")):
             if status == transitional:
-                status = str(self.wait_for(waiter, name, deadline=deadline).response["Status"])
+                status = str(self.wait_for(waiter, name, deadline).response["Status"])
         return status
 
     def stop(
@@ -418,7 +322,7 @@ class InferenceExperimentProvider(SageMakerProvider):
         }
         if desired_model_variants:
             request["DesiredModelVariants"] = [variant.request() for variant in desired_model_variants]
-        self.client().stop_inference_experiment(**request)
+        self.call("StopInferenceExperiment", **request)
 
     # -- delete -----------------------------------------------------------------------------------
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -426,32 +330,21 @@ class InferenceExperimentProvider(SageMakerProvider):
         found = self.find(id_)
         if found is None:
             return
-        status = self.steady_status(id_, deadline=deadline)
+        status = self.steady_status(id_, deadline)
         if status == "Running":
             chosen = props.get("model_variant_actions") or {}
             actions = {v["VariantName"]: chosen.get(v["VariantName"], "Retain") for v in found["ModelVariants"]}
             self.stop(id_, actions, "Cancelled", reason=DELETE_REASON)
         if status in ("Running", "Stopping"):
-            self.wait_for("ExperimentStopped", id_, deadline=deadline)
-        self.remove(id_, deadline=deadline)
+            self.wait_for("ExperimentStopped", id_, deadline)
+        self.remove(id_, deadline)
 
-    def remove(self, name: str, *, deadline: float) -> None:
+    def remove(self, name: str, deadline: Deadline) -> None:
         """DeleteInferenceExperiment (only its record: the endpoint stays) and wait until it is gone."""
-        try:
-            self.client().delete_inference_experiment(Name=name)
-        except ClientError as exc:
-            if is_not_found(exc):
-                return
-            raise
-        self.wait_for("ExperimentDeleted", name, deadline=deadline)
+        if self.call_unless_gone("DeleteInferenceExperiment", Name=name) is not None:
+            self.wait_for("ExperimentDeleted", name, deadline)
 
     # -- read -------------------------------------------------------------------------------------
-    def require(self, name: str) -> dict[str, Any]:
-        found = self.find(name)
-        if found is None:
-            raise MlopsError(f"{self.subject(name)} does not exist (deleted outside Pulumi?); run `pulumi refresh`")
-        return found
-
     def status_of(self, name: str) -> str | None:
         found = self.find(name)
         return str(found["Status"]) if found else None
@@ -564,6 +457,5 @@ class InferenceExperiment(pulumi.dynamic.Resource, module="sagemaker", name="Inf
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        outputs = (*InferenceExperimentInputs.model_fields, *COMPUTED_OUTPUTS)
-        props = resource_props(resource_name, args, kwargs, outputs)
+        props = resource_props(InferenceExperiment, resource_name, args, kwargs)
         super().__init__(InferenceExperimentProvider(), resource_name, props, opts)

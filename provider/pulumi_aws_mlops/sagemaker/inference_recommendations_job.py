@@ -17,217 +17,48 @@ from typing import Annotated, Any
 
 import pulumi
 from pulumi.dynamic import CreateResult, UpdateResult
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import model_validator
 
 from .._internal.aws_values import iso, snake_keys
 from .._internal.errors import MlopsError, ResourceFailedError
-from .._internal.inputs import AwsShape, InputRuleError, aws_request
+from .._internal.fields import IMMUTABLE, Input, ResourceInputs, TimeoutsInput
+from .._internal.inputs import InputRuleError
+from .._internal.named_resource import NamedResourceProvider
 from .._internal.reporting import progress
 from .._internal.resource import resource_props
-from .._internal.timeouts import Timeouts
 from ..service_model import member_constraints
-from ._base import SageMakerProvider
-from .shapes import SERVICE, EndpointName, InstanceType, KmsKeyId, ModelName, RoleArn, S3Uri, Tags, sagemaker
+from .service import SAGEMAKER
+from .shapes import (
+    MAX_JOB_DURATION_SECONDS,
+    SERVICE,
+    RecommendationJobInputConfig,
+    RecommendationJobOutputConfig,
+    RecommendationJobStoppingConditions,
+    RoleArn,
+    Tags,
+    sagemaker,
+)
 from .waiters import benchmarks_done
 
-MAX_JOB_DURATION_SECONDS = 18_000  # Documented maximum of InputConfig.JobDurationInSeconds.
-LATENCY_PERCENTILES = ("P95", "P99")  # The percentiles ModelLatencyThreshold accepts.
 
+class InferenceRecommendationsJobInputs(ResourceInputs):
+    """The validated inputs of an InferenceRecommendationsJob (what `pulumi preview` checks), each declaring what
+    it is to AWS. A job can be neither changed nor rerun: every AWS input replaces it (tags alone change in place)."""
 
-class Phase(AwsShape):
-    initial_number_of_users: Annotated[int, sagemaker("Phase", "InitialNumberOfUsers")] | None = None
-    spawn_rate: Annotated[int, sagemaker("Phase", "SpawnRate")] | None = None
-    duration_in_seconds: Annotated[int, sagemaker("Phase", "DurationInSeconds")] | None = None
-
-
-class Stairs(AwsShape):
-    duration_in_seconds: Annotated[int, sagemaker("Stairs", "DurationInSeconds")] | None = None
-    number_of_steps: Annotated[int, sagemaker("Stairs", "NumberOfSteps")] | None = None
-    users_per_step: Annotated[int, sagemaker("Stairs", "UsersPerStep")] | None = None
-
-
-class TrafficPattern(AwsShape):
-    traffic_type: Annotated[str, sagemaker("TrafficPattern", "TrafficType")] | None = None
-    phases: Annotated[list[Phase], sagemaker("TrafficPattern", "Phases")] | None = None
-    stairs: Stairs | None = None
-
-    @model_validator(mode="after")
-    def _shape_matches_type(self) -> TrafficPattern:
-        # SageMaker takes a pattern without TrafficType as PHASES.
-        traffic_type = self.traffic_type or "PHASES"
-        if traffic_type == "PHASES" and (not self.phases or self.stairs is not None):
-            raise InputRuleError("phases", "is required, and stairs not allowed, with traffic_type PHASES")
-        if traffic_type == "STAIRS" and (self.stairs is None or self.phases):
-            raise InputRuleError("stairs", "is required, and phases not allowed, with traffic_type STAIRS")
-        return self
-
-
-class RecommendationJobResourceLimit(AwsShape):
-    max_number_of_tests: Annotated[int, sagemaker("RecommendationJobResourceLimit", "MaxNumberOfTests")] | None = None
-    max_parallel_of_tests: Annotated[
-        int, sagemaker("RecommendationJobResourceLimit", "MaxParallelOfTests")
-    ] | None = None
-
-
-class ProductionVariantServerlessConfig(AwsShape):
-    # "InMB" is not what a PascalCase spelling of the snake_case name gives.
-    memory_size_in_mb: Annotated[
-        int, sagemaker("ProductionVariantServerlessConfig", "MemorySizeInMB"), Field(alias="MemorySizeInMB")
-    ]
-    max_concurrency: Annotated[int, sagemaker("ProductionVariantServerlessConfig", "MaxConcurrency")]
-    provisioned_concurrency: Annotated[
-        int, sagemaker("ProductionVariantServerlessConfig", "ProvisionedConcurrency")
-    ] | None = None
-
-
-class CategoricalParameter(AwsShape):
-    name: Annotated[str, sagemaker("CategoricalParameter", "Name")]
-    value: Annotated[list[Annotated[str, sagemaker("String128")]], sagemaker("CategoricalParameter", "Value")]
-
-
-class EnvironmentParameterRanges(AwsShape):
-    categorical_parameter_ranges: Annotated[
-        list[CategoricalParameter], sagemaker("EnvironmentParameterRanges", "CategoricalParameterRanges")
-    ] | None = None
-
-
-class EndpointInputConfiguration(AwsShape):
-    instance_type: InstanceType | None = None
-    serverless_config: ProductionVariantServerlessConfig | None = None
-    inference_specification_name: Annotated[
-        str, sagemaker("EndpointInputConfiguration", "InferenceSpecificationName")
-    ] | None = None
-    environment_parameter_ranges: EnvironmentParameterRanges | None = None
-
-    @model_validator(mode="after")
-    def _instance_or_serverless(self) -> EndpointInputConfiguration:
-        if (self.instance_type is None) == (self.serverless_config is None):
-            raise InputRuleError("instance_type", "set exactly one of instance_type and serverless_config")
-        return self
-
-
-class RecommendationJobPayloadConfig(AwsShape):
-    sample_payload_url: S3Uri | None = None
-    supported_content_types: list[
-        Annotated[str, sagemaker("RecommendationJobSupportedContentType")]
-    ] | None = None
-
-
-class RecommendationJobContainerConfig(AwsShape):
-    domain: str | None = None
-    task: str | None = None
-    framework: str | None = None
-    framework_version: Annotated[str, sagemaker("RecommendationJobContainerConfig", "FrameworkVersion")] | None = None
-    payload_config: RecommendationJobPayloadConfig | None = None
-    nearest_model_name: str | None = None
-    supported_instance_types: list[str] | None = None
-    supported_endpoint_type: Annotated[
-        str, sagemaker("RecommendationJobContainerConfig", "SupportedEndpointType")
-    ] | None = None
-    data_input_config: Annotated[str, sagemaker("RecommendationJobContainerConfig", "DataInputConfig")] | None = None
-    # "MIME" is not what a PascalCase spelling of the snake_case name gives.
-    supported_response_mime_types: Annotated[
-        list[Annotated[str, sagemaker("RecommendationJobSupportedResponseMIMEType")]] | None,
-        Field(alias="SupportedResponseMIMETypes"),
-    ] = None
-
-
-class EndpointInfo(AwsShape):
-    endpoint_name: EndpointName | None = None
-
-
-class RecommendationJobVpcConfig(AwsShape):
-    security_group_ids: Annotated[
-        list[Annotated[str, sagemaker("RecommendationJobVpcSecurityGroupId")]],
-        sagemaker("RecommendationJobVpcConfig", "SecurityGroupIds"),
-    ]
-    subnets: Annotated[
-        list[Annotated[str, sagemaker("RecommendationJobVpcSubnetId")]],
-        sagemaker("RecommendationJobVpcConfig", "Subnets"),
-    ]
-
-
-class RecommendationJobInputConfig(AwsShape):
-    model_package_version_arn: Annotated[
-        str, sagemaker("RecommendationJobInputConfig", "ModelPackageVersionArn")
-    ] | None = None
-    model_name: ModelName | None = None
-    job_duration_in_seconds: Annotated[
-        int, sagemaker("RecommendationJobInputConfig", "JobDurationInSeconds")
-    ] | None = None
-    traffic_pattern: TrafficPattern | None = None
-    resource_limit: RecommendationJobResourceLimit | None = None
-    endpoint_configurations: Annotated[
-        list[EndpointInputConfiguration], sagemaker("RecommendationJobInputConfig", "EndpointConfigurations")
-    ] | None = None
-    volume_kms_key_id: KmsKeyId | None = None
-    container_config: RecommendationJobContainerConfig | None = None
-    endpoints: Annotated[list[EndpointInfo], sagemaker("RecommendationJobInputConfig", "Endpoints")] | None = None
-    vpc_config: RecommendationJobVpcConfig | None = None
-
-    @model_validator(mode="after")
-    def _one_model_and_a_bounded_duration(self) -> RecommendationJobInputConfig:
-        if (self.model_package_version_arn is None) == (self.model_name is None):
-            raise InputRuleError(
-                "model_name", "set exactly one of model_package_version_arn and model_name: the model to benchmark"
-            )
-        if self.job_duration_in_seconds is not None and self.job_duration_in_seconds > MAX_JOB_DURATION_SECONDS:
-            raise InputRuleError(
-                "job_duration_in_seconds", f"is {self.job_duration_in_seconds}; a job runs for at most "
-                f"{MAX_JOB_DURATION_SECONDS} seconds"
-            )
-        return self
-
-
-class ModelLatencyThreshold(AwsShape):
-    percentile: Annotated[str, sagemaker("ModelLatencyThreshold", "Percentile")] | None = None
-    value_in_milliseconds: int | None = None
-
-    @model_validator(mode="after")
-    def _known_percentile(self) -> ModelLatencyThreshold:
-        if self.percentile is not None and self.percentile not in LATENCY_PERCENTILES:
-            raise InputRuleError("percentile", f"is {self.percentile!r}; use one of {', '.join(LATENCY_PERCENTILES)}")
-        return self
-
-
-class RecommendationJobStoppingConditions(AwsShape):
-    max_invocations: int | None = None
-    model_latency_thresholds: Annotated[
-        list[ModelLatencyThreshold], sagemaker("RecommendationJobStoppingConditions", "ModelLatencyThresholds")
-    ] | None = None
-    flat_invocations: Annotated[str, sagemaker("RecommendationJobStoppingConditions", "FlatInvocations")] | None = None
-
-    @property
-    def latency_threshold_ms(self) -> int | None:
-        values = [t.value_in_milliseconds for t in self.model_latency_thresholds or [] if t.value_in_milliseconds]
-        return min(values) if values else None
-
-
-class RecommendationJobCompiledOutputConfig(AwsShape):
-    s3_output_uri: S3Uri | None = None
-
-
-class RecommendationJobOutputConfig(AwsShape):
-    kms_key_id: KmsKeyId | None = None
-    compiled_output_config: RecommendationJobCompiledOutputConfig | None = None
-
-
-class InferenceRecommendationsJobInputs(BaseModel):
-    """The validated inputs of an InferenceRecommendationsJob (what `pulumi preview` checks)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    job_name: Annotated[str, sagemaker("CreateInferenceRecommendationsJobRequest", "JobName")]
-    job_type: Annotated[str, sagemaker("CreateInferenceRecommendationsJobRequest", "JobType")]
-    role_arn: RoleArn
-    input_config: RecommendationJobInputConfig
+    job_name: Annotated[Annotated[str, sagemaker("CreateInferenceRecommendationsJobRequest", "JobName")], IMMUTABLE]
+    job_type: Annotated[Annotated[str, sagemaker("CreateInferenceRecommendationsJobRequest", "JobType")], IMMUTABLE]
+    role_arn: Annotated[RoleArn, IMMUTABLE]
+    input_config: Annotated[RecommendationJobInputConfig, IMMUTABLE]
     job_description: Annotated[
-        str, sagemaker("CreateInferenceRecommendationsJobRequest", "JobDescription")
-    ] | None = None
-    stopping_conditions: RecommendationJobStoppingConditions | None = None
-    output_config: RecommendationJobOutputConfig | None = None
+        Annotated[str, sagemaker("CreateInferenceRecommendationsJobRequest", "JobDescription")] | None, IMMUTABLE
+    ] = None
+    stopping_conditions: Annotated[RecommendationJobStoppingConditions | None, IMMUTABLE] = None
+    # DescribeInferenceRecommendationsJob does not report the output configuration.
+    output_config: Annotated[
+        RecommendationJobOutputConfig | None, Input(create=True, replaces=True, read_back=False)
+    ] = None
     tags: Tags | None = None
-    timeouts: Timeouts | None = None
+    timeouts: TimeoutsInput = None
 
     @model_validator(mode="after")
     def _load_test_is_complete(self) -> InferenceRecommendationsJobInputs:
@@ -250,52 +81,38 @@ class InferenceRecommendationsJobInputs(BaseModel):
         return self
 
 
-CREATE_MEMBERS = {
-    "job_name": "JobName", "job_type": "JobType", "role_arn": "RoleArn", "input_config": "InputConfig",
-    "job_description": "JobDescription", "stopping_conditions": "StoppingConditions", "output_config": "OutputConfig",
-}
-# Inputs that are not AWS fields of the job, or that SageMaker changes in place.
-IN_PLACE = frozenset({"tags", "timeouts"})
 RUNNING = frozenset({"PENDING", "IN_PROGRESS"})
-COMPUTED_OUTPUTS = (
-    "arn", "status", "failure_reason", "creation_time", "completion_time", "last_modified_time",
-    "recommendations", "best_configuration", "endpoint_performances",
-)
 NOT_RERUNNABLE = (
     "SageMaker keeps a finished job under its name and cannot rerun it: change an input (or job_name) "
     "to run a new job"
 )
 
 
-class InferenceRecommendationsJobProvider(SageMakerProvider):
+class InferenceRecommendationsJobProvider(NamedResourceProvider):
+    service = SAGEMAKER
     kind = "SageMaker inference recommendations job"
     args_model = InferenceRecommendationsJobInputs
     name_field = "job_name"
     name_max_length = int(member_constraints(SERVICE, "CreateInferenceRecommendationsJobRequest", "JobName").max or 64)
-    replace_keys = frozenset(InferenceRecommendationsJobInputs.model_fields) - IN_PLACE
-    describe_operation = "DescribeInferenceRecommendationsJob"
     create_operation = "CreateInferenceRecommendationsJob"
+    describe_operation = "DescribeInferenceRecommendationsJob"
     arn_key = "JobArn"
     # The longest job SageMaker allows runs five hours.
     default_timeouts = {"create": MAX_JOB_DURATION_SECONDS + 3600.0, "update": 600.0, "delete": 1800.0}
 
-    def observable_inputs(self) -> frozenset[str]:
-        # DescribeInferenceRecommendationsJob does not report the output configuration.
-        return frozenset(self.args_model.model_fields) - {"output_config", "timeouts"}
-
     def create(self, props: dict[str, Any]) -> CreateResult:
         args: InferenceRecommendationsJobInputs = self.parse(props)
         name = args.job_name
-        found, adopted = self.create_or_adopt(aws_request(args, CREATE_MEMBERS), props)
+        deadline = self.deadline(props, "create")
+        found, adopted = self.create_or_adopt(self.request(args, "create"), props)
         if adopted:
             self.ensure_same_job(found, props)
         else:
             progress(f"{self.subject(name)}: started ({args.job_type} job)")
         try:
-            self.wait_for("JobCompleted", name, deadline=self.deadline(props, "create"),
-                          percent=benchmarks_done(self.client()))
+            self.wait_for("JobCompleted", name, deadline, percent=benchmarks_done(self.client()))
         except ResourceFailedError as exc:
-            raise ResourceFailedError(f"{exc}. {NOT_RERUNNABLE}") from None
+            raise exc.explained(f". {NOT_RERUNNABLE}") from None
         return CreateResult(name, self.outputs(name, props))
 
     def ensure_same_job(self, found: Mapping[str, Any], props: Mapping[str, Any]) -> None:
@@ -323,10 +140,10 @@ class InferenceRecommendationsJobProvider(SageMakerProvider):
             return
         status = found["Status"]
         if status in RUNNING:
-            self.client().stop_inference_recommendations_job(JobName=id_)
+            self.call("StopInferenceRecommendationsJob", JobName=id_)
             progress(f"{self.subject(id_)}: stopping the {status} job")
         if status in (*RUNNING, "STOPPING"):
-            status = self.wait_for("JobStopped", id_, deadline=self.deadline(props, "delete")).response["Status"]
+            status = self.wait_for("JobStopped", id_, self.deadline(props, "delete")).response["Status"]
         progress(f"{self.subject(id_)} is {status}; SageMaker cannot delete recommendations jobs, so it stays "
                  f"listed in the account and is only removed from the stack")
 
@@ -468,6 +285,5 @@ class InferenceRecommendationsJob(pulumi.dynamic.Resource, module="sagemaker", n
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        outputs = (*InferenceRecommendationsJobInputs.model_fields, *COMPUTED_OUTPUTS)
-        props = resource_props(resource_name, args, kwargs, outputs)
+        props = resource_props(InferenceRecommendationsJob, resource_name, args, kwargs)
         super().__init__(InferenceRecommendationsJobProvider(), resource_name, props, opts)

@@ -91,7 +91,7 @@ def benchmarks_done(client: Any) -> Callable[[Mapping[str, Any]], float | None]:
     """The percent of a job's benchmarks that have finished, from ListInferenceRecommendationsJobSteps.
 
     The describe reports no progress, so this needs the caller's client: the provider binds it to
-    the `JobCompleted` waiter for each wait (see `_base.SageMakerProvider.wait_for`).
+    the `JobCompleted` waiter for each wait (see `NamedResourceProvider.wait_for`).
     """
 
     def percent(described: Mapping[str, Any]) -> float | None:

@@ -7,8 +7,8 @@ import pytest
 
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
-
-from .l4e_fixtures import checked, create, dataset_inputs, model_inputs, mutations, scheduler_inputs, update
+from tests.support.lifecycle import checked, create, update
+from tests.support.lookoutequipment import dataset_inputs, model_inputs, mutations, scheduler_inputs
 
 pytestmark = pytest.mark.usefixtures("pump_data")
 

@@ -1,16 +1,12 @@
-"""Inputs and helpers the SageMaker resource tests share: a production endpoint in moto, and resource inputs."""
+"""Inputs of the SageMaker resources, the production endpoint they test against (in moto), and call-log helpers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
-import pytest
-from botocore.loaders import Loader
 
 from pulumi_aws_mlops._internal.naming import NAME_SEED_KEY
-from pulumi_aws_mlops.emulator import Emulator
 
 ROLE = "arn:aws:iam::123456789012:role/sagemaker-access"
 ENDPOINT = "churn"
@@ -102,30 +98,3 @@ def imported(provider: Any, id_: str, expected_inputs: set[str]) -> tuple[dict[s
 def sagemaker_mutations(emulator: Any) -> list[str]:
     """The SageMaker calls that changed something, in order (describes and lists left out)."""
     return [op for op in emulator.operations("sagemaker") if not op.startswith(("Describe", "List"))]
-
-
-# botocore data parsed once per test run. Every test makes new boto3 sessions (the client cache is
-# cleared between tests), and parsing SageMaker's service model and the endpoint rules again costs
-# each new session 0.1-0.3 s.
-_LOADED: dict[tuple[Any, ...], Any] = {}
-
-
-def _loaded_once(load: Callable[..., Any]) -> Callable[..., Any]:
-    def cached(loader: Loader, *args: Any, **kwargs: Any) -> Any:
-        key = (load.__name__, *args, *sorted(kwargs.items()))
-        if key not in _LOADED:
-            _LOADED[key] = load(loader, *args, **kwargs)
-        return _LOADED[key]
-
-    return cached
-
-
-@pytest.fixture
-def endpoint(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The production endpoint serving the production model; the call log starts empty."""
-    monkeypatch.setattr(Loader, "load_service_model", _loaded_once(Loader.load_service_model))
-    monkeypatch.setattr(Loader, "load_data", _loaded_once(Loader.load_data))
-    monkeypatch.setattr(Loader, "load_data_with_path", _loaded_once(Loader.load_data_with_path))
-    deploy_production_endpoint()
-    emulator.calls.clear()
-    yield ENDPOINT

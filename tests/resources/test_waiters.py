@@ -1,5 +1,5 @@
-"""The waiters written as data, linted against their service models as botocore lints its own waiters
-(botocore's tests/functional/test_waiter_config.py): for Lookout for Equipment and SageMaker alike."""
+"""The waiters written as data (each service's waiters.py), linted against their service models as botocore
+lints its own (botocore's tests/functional/test_waiter_config.py): Lookout for Equipment and SageMaker alike."""
 
 from __future__ import annotations
 

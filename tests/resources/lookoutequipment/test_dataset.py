@@ -9,8 +9,8 @@ from pulumi_aws_mlops._internal.errors import OwnershipError, ResourceFailedErro
 from pulumi_aws_mlops._internal.naming import OWNER_TAG_KEY
 from pulumi_aws_mlops.emulator import Emulator, sample_data
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider
-
-from .l4e_fixtures import BUCKET, PUMP, ROLE, checked, create, dataset_inputs, mutations, update
+from tests.support.lifecycle import checked, create, update
+from tests.support.lookoutequipment import BUCKET, PUMP, ROLE, dataset_inputs, mutations
 
 pytestmark = pytest.mark.usefixtures("pump_data")
 

@@ -11,11 +11,10 @@ from pulumi_aws_mlops._internal.errors import MlopsError, OwnershipError, Resour
 from pulumi_aws_mlops._internal.naming import NAME_SEED_KEY, OWNER_TAG_KEY, owner_token
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.sagemaker import InferenceRecommendationsJobProvider
+from tests.support.lifecycle import checked, create, update
+from tests.support.sagemaker import imported, job_inputs, load_test_inputs, sagemaker_mutations
 
-from .l4e_fixtures import checked, create, update
-from .sagemaker_fixtures import endpoint, imported, job_inputs, load_test_inputs, sagemaker_mutations
-
-pytestmark = pytest.mark.usefixtures(endpoint.__name__)
+pytestmark = pytest.mark.usefixtures("endpoint")
 
 
 def sagemaker() -> Any:

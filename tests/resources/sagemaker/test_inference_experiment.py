@@ -17,21 +17,19 @@ from pulumi_aws_mlops._internal.errors import (
 from pulumi_aws_mlops._internal.naming import NAME_SEED_KEY, OWNER_TAG_KEY, owner_token
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.sagemaker import InferenceExperimentProvider
-
-from .l4e_fixtures import checked, create, update
-from .sagemaker_fixtures import (
+from tests.support.lifecycle import checked, create, update
+from tests.support.sagemaker import (
     CANDIDATE_MODEL,
     ENDPOINT,
     PRODUCTION_MODEL,
     PROMOTE,
-    endpoint,
     experiment_inputs,
     image_of,
     imported,
     sagemaker_mutations,
 )
 
-pytestmark = pytest.mark.usefixtures(endpoint.__name__)
+pytestmark = pytest.mark.usefixtures("endpoint")
 
 
 def sagemaker() -> Any:

@@ -1,4 +1,4 @@
-"""Inputs and helpers the Lookout for Equipment resource tests share."""
+"""Inputs of the Lookout for Equipment resources, and what the tests read from the emulator's call log."""
 
 from __future__ import annotations
 
@@ -45,27 +45,6 @@ def scheduler_inputs(model_name: str, seed: str = "proj/dev/pump-scheduler", **o
         "data_output_configuration": {"s3_output_configuration": {"bucket": BUCKET, "prefix": "inference-out/"}},
         **overrides,
     }
-
-
-def checked(provider: Any, news: dict[str, Any], olds: dict[str, Any] | None = None) -> dict[str, Any]:
-    result = provider.check(olds or {}, news)
-    assert result.failures == [], [f.reason for f in result.failures]
-    return dict(result.inputs)
-
-
-def create(provider: Any, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """check then create, as the engine does; returns (id, outputs)."""
-    result = provider.create(checked(provider, news))
-    return result.id, dict(result.outs)
-
-
-def update(provider: Any, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-    """check, diff and (when there are changes) update, as the engine does; returns (diff, outputs)."""
-    inputs = checked(provider, news, olds)
-    diff = provider.diff(id_, olds, inputs)
-    if not diff.changes or diff.replaces:
-        return diff, olds
-    return diff, dict(provider.update(id_, olds, inputs).outs)
 
 
 def mutations(emulator: Emulator, service: str = "lookoutequipment") -> list[str]:

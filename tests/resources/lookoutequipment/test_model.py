@@ -8,8 +8,8 @@ import pytest
 from pulumi_aws_mlops._internal.errors import ResourceFailedError, WaitTimeoutError
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider, ModelProvider
-
-from .l4e_fixtures import BUCKET, ROLE, create, dataset_inputs, model_inputs, mutations, update
+from tests.support.lifecycle import create, update
+from tests.support.lookoutequipment import BUCKET, ROLE, dataset_inputs, model_inputs, mutations
 
 pytestmark = pytest.mark.usefixtures("pump_data")
 

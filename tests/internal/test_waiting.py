@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 
 from pulumi_aws_mlops._internal import waiting
 from pulumi_aws_mlops._internal.errors import ResourceFailedError, WaitTimeoutError
+from pulumi_aws_mlops._internal.timeouts import Deadline
 from pulumi_aws_mlops._internal.waiting import Schedule, load_waiters
 from pulumi_aws_mlops.emulator import Clock
 
@@ -49,7 +50,8 @@ def run(finishes_at: float, typical: float, timeout: float = 10 * 3600, **kwargs
     service = FakeService(clock, finishes_at, **kwargs)
     waiter = waiting.Waiter(**{**WAITERS["Done"].__dict__, "typical_seconds": typical})
     with waiting.time_source(clock.elapsed, clock.advance, seed=1):
-        result = waiting.wait(service, waiter, {}, timeout=timeout, subject="thing 't'")
+        deadline = Deadline.starting(clock.elapsed(), "create", timeout)
+        result = waiting.wait(service, waiter, {}, deadline=deadline, subject="thing 't'")
     return service, result
 
 
@@ -85,6 +87,29 @@ def test_deadline_says_what_was_pending_and_how_to_wait_longer() -> None:
     assert "timeouts" in message and "resumes" in message
     assert raised.value.last_state == "IN_PROGRESS"
     assert raised.value.elapsed == pytest.approx(1800)
+
+
+def test_wait_errors_carry_the_last_state_and_the_expected_ones() -> None:
+    with pytest.raises(WaitTimeoutError) as timed_out:
+        run(finishes_at=7200, typical=600, timeout=1800)
+    assert (timed_out.value.last_state, timed_out.value.expected_states) == ("IN_PROGRESS", ("SUCCESS",))
+    with pytest.raises(ResourceFailedError) as failed:
+        run(finishes_at=100, typical=60, final="FAILED")
+    assert (failed.value.last_state, failed.value.expected_states) == ("FAILED", ("SUCCESS",))
+    explained = failed.value.explained(". Fix it")
+    assert isinstance(explained, ResourceFailedError) and str(explained).endswith("column 'x' is missing. Fix it")
+    assert (explained.last_state, explained.expected_states) == ("FAILED", ("SUCCESS",))
+
+
+def test_the_deadline_is_shared_by_the_waits_of_an_operation() -> None:
+    clock = Clock()
+    deadline = Deadline.starting(clock.elapsed(), "update", 600)
+    clock.advance(450)
+    service = FakeService(clock, finishes_at=7200)
+    with waiting.time_source(clock.elapsed, clock.advance, seed=1), pytest.raises(WaitTimeoutError) as raised:
+        waiting.wait(service, WAITERS["Done"], {}, deadline=deadline, subject="thing 't'")
+    assert raised.value.elapsed == pytest.approx(150), "what the earlier waits left of the 10 minutes"
+    assert "timeouts={'update': '20m00s'}" in str(raised.value), "twice the whole entry, not twice what was left"
 
 
 def test_throttling_that_outlived_botocore_retries_does_not_end_the_wait() -> None:

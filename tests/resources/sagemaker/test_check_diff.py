@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,18 +12,15 @@ from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.sagemaker import (
     InferenceExperimentProvider,
     InferenceRecommendationsJobProvider,
-    inference_experiment,
-    inference_recommendations_job,
+    shapes,
 )
 from pulumi_aws_mlops.sagemaker.inference_recommendations_job import (
     RecommendationJobStoppingConditions,
     best_configuration,
 )
 from pulumi_aws_mlops.service_model import service_model
-
-from .l4e_fixtures import checked
-from .sagemaker_fixtures import PROMOTE, experiment_inputs, job_inputs, load_test_inputs, variant
-from .test_provider_serialization import test_serialized_provider_is_small_and_holds_no_secret as serializes_safely
+from tests.support.lifecycle import checked
+from tests.support.sagemaker import PROMOTE, experiment_inputs, job_inputs, load_test_inputs, variant
 
 # An existing experiment's inputs: check judges a create (no olds) more strictly.
 EXISTING = {"name": "churn-shadow-test-abcdefg"}
@@ -304,16 +300,9 @@ def test_best_configuration_is_the_cheapest_that_meets_the_stopping_conditions()
     assert best_configuration(candidates, strict) is None
 
 
-@pytest.mark.parametrize("provider_class", [InferenceExperimentProvider, InferenceRecommendationsJobProvider])
-def test_serialized_provider_is_small_and_holds_no_secret(
-    provider_class: type, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, emulator: Emulator
-) -> None:
-    serializes_safely(provider_class, monkeypatch, tmp_path)
-
-
-# -- the inputs against botocore's service model (the waiters' lint: tests/test_waiters.py) ---------------------------------------------
+# -- the input shapes against botocore's service model ---------------------------------------------
 SHAPES = sorted(
-    {cls for module in (inference_experiment, inference_recommendations_job) for cls in vars(module).values()
+    {cls for module in (shapes,) for cls in vars(module).values()
      if isinstance(cls, type) and issubclass(cls, AwsShape) and cls is not AwsShape},
     key=lambda cls: cls.__name__,
 )
@@ -331,15 +320,3 @@ def test_every_input_shape_is_its_request_shape(shape_class: type[AwsShape]) -> 
     always_sent = {name for name, field in members.items() if field.is_required() or field.default is not None}
     assert {name for name, field in members.items() if field.is_required()} <= set(shape.required_members)
     assert set(shape.required_members) <= always_sent
-
-
-@pytest.mark.parametrize(
-    ("members", "request_shape"),
-    [
-        ({**inference_experiment.CREATE_MEMBERS, "tags": "Tags"}, "CreateInferenceExperimentRequest"),
-        ({"name": "Name", **inference_experiment.UPDATABLE}, "UpdateInferenceExperimentRequest"),
-        ({**inference_recommendations_job.CREATE_MEMBERS, "tags": "Tags"}, "CreateInferenceRecommendationsJobRequest"),
-    ],
-)
-def test_requests_carry_every_member(members: dict[str, str], request_shape: str) -> None:
-    assert set(members.values()) == set(service_model("sagemaker").shape_for(request_shape).members)

@@ -1,0 +1,141 @@
+"""A resource's fields, declared once: on its input model, each field says what it is to AWS.
+
+    class DatasetInputs(ResourceInputs):
+        dataset_name: Annotated[DatasetName, IMMUTABLE]                           # in CreateDataset; a change replaces
+        role_arn: Annotated[RoleArn, UPDATABLE]                                   # in Create and Update: changed in place
+        server_side_kms_key_id: Annotated[KmsKeyId | None, Input(create=True, replaces=True, read_back=False)] = None
+        tags: Tags | None = None                                                  # no AWS member of Create: plain
+        timeouts: TimeoutsInput = None                                            # not reported by AWS: kept in state
+
+From that one declaration come which inputs force a replacement, which the Update call changes, which
+describe reads back (the others are kept from the state), the Create and Update requests (`aws_request`,
+the one function that builds them) and the forms diff compares. The Resource class's typed outputs and
+the `XArgs` dataclass are written out for users' editors and checked against this declaration by
+tests/resources/test_declarations.py, as is each provider's read-back. Whatever else an input comes to
+need (kept once in the state rather than in inputs and outputs, updatable only in some statuses) is
+one more flag here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_pascal
+
+from .inputs import AwsShape
+from .timeouts import Timeouts
+
+
+@dataclass(frozen=True)
+class Input:
+    """What one input is to AWS.
+
+    create:     a member of the Create request, under its PascalCase name (or `member`)
+    update:     a member of the Update request too: a change is made in place
+    replaces:   a change needs a new resource (the API cannot make it in place)
+    read_back:  describe reports it; otherwise its last known value is kept in the state
+    to_request: the request value, where it is not the input's JSON form (e.g. a document wrapped in a shape)
+    diff_form:  a cheaper canonical form for diff, for a large input that check has judged already
+    """
+
+    create: bool = False
+    update: bool = False
+    replaces: bool = False
+    read_back: bool = True
+    member: str | None = None
+    to_request: Callable[[Any], Any] | None = None
+    diff_form: Callable[[Any], Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.update and self.replaces:
+            raise ValueError("an input is either changed in place or replaces the resource, not both")
+        if (self.update or self.member or self.to_request) and not self.create:
+            raise ValueError("only a member of the Create request has a member name, a request form or an update")
+
+
+PLAIN = Input()
+IMMUTABLE = Input(create=True, replaces=True)
+UPDATABLE = Input(create=True, update=True)
+KEPT = Input(read_back=False)
+
+TimeoutsInput = Annotated[Timeouts | None, KEPT]
+
+
+class ResourceInputs(BaseModel):
+    """The validated inputs of a resource (what `pulumi preview` checks); fields declare what they are to AWS."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, protected_namespaces=())
+
+
+@dataclass(frozen=True)
+class Fields:
+    """What a resource's input model declares, by field name."""
+
+    inputs: Mapping[str, Input]
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(self.inputs)
+
+    @property
+    def replace_keys(self) -> frozenset[str]:
+        return frozenset(key for key, spec in self.inputs.items() if spec.replaces)
+
+    @property
+    def create_members(self) -> dict[str, str]:
+        """{input: member of the Create request}."""
+        return {key: spec.member or to_pascal(key) for key, spec in self.inputs.items() if spec.create}
+
+    @property
+    def update_members(self) -> dict[str, str]:
+        """{input: member of the Update request}."""
+        return {key: spec.member or to_pascal(key) for key, spec in self.inputs.items() if spec.update}
+
+    @property
+    def read_back(self) -> frozenset[str]:
+        """The inputs describe reports; the others are carried over from the state."""
+        return frozenset(key for key, spec in self.inputs.items() if spec.read_back)
+
+    @property
+    def diff_forms(self) -> dict[str, Callable[[Any], Any]]:
+        return {key: spec.diff_form for key, spec in self.inputs.items() if spec.diff_form is not None}
+
+
+@cache
+def fields_of(model: type[BaseModel]) -> Fields:
+    """The declaration of every field of an input model (a field without one is PLAIN)."""
+    inputs = {}
+    for key, field in model.model_fields.items():
+        declared = [item for item in field.metadata if isinstance(item, Input)]
+        if len(declared) > 1:
+            raise TypeError(f"{model.__name__}.{key} declares what it is to AWS more than once")
+        inputs[key] = declared[0] if declared else PLAIN
+    return Fields(inputs)
+
+
+def aws_request(args: BaseModel, members: Mapping[str, str], only: Iterable[str] | None = None) -> dict[str, Any]:
+    """The request `{member: value}` of validated inputs, for `members` `{input: member}` (or those of them
+    in `only`). Inputs that are None are left out; shapes become their requests."""
+    specs = fields_of(type(args)).inputs
+    chosen = set(members) if only is None else set(members) & set(only)
+    request: dict[str, Any] = {}
+    for key, member in members.items():
+        value = getattr(args, key)
+        if key in chosen and value is not None:
+            convert = specs[key].to_request if key in specs else None
+            request[member] = convert(value) if convert else _request_value(value)
+    return request
+
+
+def _request_value(value: Any) -> Any:
+    if isinstance(value, AwsShape):
+        return value.request()
+    if isinstance(value, (list, tuple)):
+        return [_request_value(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _request_value(item) for key, item in value.items()}
+    return value

@@ -1,0 +1,1 @@
+"""Lookout for Equipment resources: test_<module>.py for lookoutequipment/<module>.py."""

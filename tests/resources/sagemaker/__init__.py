@@ -1,0 +1,1 @@
+"""SageMaker resources: test_<module>.py for sagemaker/<module>.py."""
