@@ -13,10 +13,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) examples/run_demo.py
+	$(PY) examples/run_demo.py --pulumi "$$($(PYTHON) tools/pulumi/ensure_cli.py | tail -n 1)"
 
 # pytest exits 5 when it collected nothing: that is a failure here, not a pass.
-test: $(STAMP)
+# The end-to-end tests run the real Pulumi CLI: `make pulumi` first (cached after the first build).
+test: $(STAMP) pulumi
 	$(PY) -m pytest -q -p no:cacheprovider -n auto; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest ran no tests" >&2; exit 1; fi; exit $$status
 

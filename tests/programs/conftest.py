@@ -1,8 +1,7 @@
-"""Fixtures of the example-program tests: the examples' shared runner on sys.path, the sample data in S3."""
+"""Fixtures of the example-program tests: where the examples are, the sample data in S3."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import boto3
@@ -12,9 +11,6 @@ from pulumi_aws_mlops.emulator import Emulator, sample_data
 from tests.support.lookoutequipment import PUMP
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-# examples/inprocess_engine.py is imported as `inprocess_engine`, as examples/run_demo.py imports it.
-if str(EXAMPLES) not in sys.path:
-    sys.path.insert(0, str(EXAMPLES))
 
 # The defaults of the examples' stack configuration.
 BUCKET = "lookout-equipment-demo"

@@ -1,7 +1,8 @@
-"""The example programs, run in-process under `pulumi.runtime.set_mocks` with their real providers and the emulator.
+"""The example programs, run once in-process under `pulumi.runtime.set_mocks` with their real providers.
 
-`InProcessStack` (examples/inprocess_engine.py) unpickles each dynamic resource's provider and calls it as the
-provider host would; the emulator runs on virtual time, so training an hour takes milliseconds.
+`run_program` (mock_run.py) creates what each program declares, as a first `pulumi up` would, against the emulator
+on virtual time, so training an hour takes milliseconds. Lifecycles (update, refresh, destroy, promotion) run
+through the real Pulumi CLI in tests/e2e.
 """
 
 from __future__ import annotations
@@ -13,18 +14,18 @@ from typing import Any
 import boto3
 import pytest
 import yaml
-from inprocess_engine import InProcessStack
 
 from pulumi_aws_mlops.emulator import Emulator
-from tests.support.lookoutequipment import PUMP, mutations
-from tests.support.sagemaker import CANDIDATE_MODEL, ENDPOINT, PRODUCTION_MODEL, image_of, sagemaker_mutations
+from tests.support.lookoutequipment import PUMP
+from tests.support.sagemaker import CANDIDATE_MODEL, ENDPOINT, PRODUCTION_MODEL
 
 from .conftest import ACCOUNT, BUCKET, EXAMPLES
 from .fake_aws import FakeAws
+from .mock_run import ProgramRun, run_program
 
 
-def lookout_stack(**config: Any) -> InProcessStack:
-    return InProcessStack(EXAMPLES / "lookout_equipment", config={"aws:region": "us-east-1", **config})
+def lookout_stack(**config: str) -> ProgramRun:
+    return run_program(EXAMPLES / "lookout_equipment", {"aws:region": "us-east-1", **config})
 
 
 def l4e() -> Any:
@@ -33,9 +34,9 @@ def l4e() -> Any:
 
 @pytest.mark.usefixtures("pump_in_s3")
 def test_lookout_equipment_creates_dataset_model_and_running_scheduler() -> None:
-    result = lookout_stack().up()
+    result = lookout_stack()
 
-    assert [op for op, _ in result.steps] == ["create", "create", "create"]
+    assert [resource.name for resource in result.created] == ["pump-data", "pump-model", "pump-monitor"]
     out = result.outputs
     assert (out["datasetStatus"], out["modelStatus"], out["schedulerStatus"]) == ("ACTIVE", "SUCCESS", "RUNNING")
     assert out["ingestionSummary"]["status"] == "SUCCESS"
@@ -60,10 +61,9 @@ def test_lookout_equipment_creates_dataset_model_and_running_scheduler() -> None
 
 @pytest.mark.usefixtures("pump_in_s3")
 def test_lookout_equipment_config_reaches_the_resources() -> None:
-    stack = lookout_stack(schedulerState="STOPPED", uploadFrequency="PT1H", tags={"team": "reliability"},
-                          trainingStart="2025-01-01T00:00:00Z", trainingEnd="2025-02-01T00:00:00Z",
-                          evaluationStart="2025-02-01T00:00:00Z", evaluationEnd="2025-03-01T00:00:00Z")
-    out = stack.up().outputs
+    out = lookout_stack(schedulerState="STOPPED", uploadFrequency="PT1H", tags=json.dumps({"team": "reliability"}),
+                        trainingStart="2025-01-01T00:00:00Z", trainingEnd="2025-02-01T00:00:00Z",
+                        evaluationStart="2025-02-01T00:00:00Z", evaluationEnd="2025-03-01T00:00:00Z").outputs
 
     assert out["schedulerStatus"] == "STOPPED" and out["schedulerUploadFrequency"] == "PT1H"
     model = l4e().describe_model(ModelName=out["modelName"])
@@ -72,60 +72,15 @@ def test_lookout_equipment_config_reaches_the_resources() -> None:
     assert {"Key": "team", "Value": "reliability"} in tags
 
 
-@pytest.mark.usefixtures("pump_in_s3")
-def test_lookout_equipment_update_refresh_destroy(emulator: Emulator) -> None:
-    stack = lookout_stack()
-    first = stack.up().outputs
-
-    # A changed upload frequency reconfigures the running scheduler in place: stop, update, start.
-    emulator.calls.clear()
-    stack.set_config("uploadFrequency", "PT5M")
-    updated = stack.up()
-    assert [op for op, _ in updated.steps] == ["same", "same", "update"]
-    assert mutations(emulator) == ["StopInferenceScheduler", "UpdateInferenceScheduler", "StartInferenceScheduler"]
-    assert updated.outputs["schedulerUploadFrequency"] == "PT5M"
-    assert updated.outputs["schedulerName"] == first["schedulerName"]
-
-    # An hour later the running scheduler's latest inference result has moved: refresh records it, but nothing the
-    # program declares changed, so the next up (or the GitOps drift check's preview) has nothing to do.
-    emulator.clock.advance(3600)
-    assert [op for op, _ in stack.refresh().steps] == ["same", "same", "update"]
-    assert stack.resource("pump-monitor").outputs["latest_inference_result"] is not None
-    emulator.calls.clear()
-    assert [op for op, _ in stack.up().steps] == ["same", "same", "same"]
-    assert mutations(emulator) == []
-
-    # Someone stops the scheduler by hand: refresh sees it, the next up starts it again.
-    l4e().stop_inference_scheduler(InferenceSchedulerName=first["schedulerName"])
-    emulator.clock.advance(120)
-    refreshed = stack.refresh()
-    assert [op for op, _ in refreshed.steps] == ["same", "same", "update"]
-    assert stack.resource("pump-monitor").outputs["status"] == "STOPPED"
-    emulator.calls.clear()
-    assert stack.up().outputs["schedulerStatus"] == "RUNNING"
-    assert mutations(emulator) == ["StartInferenceScheduler"]
-
-    # Destroy removes dependents first and leaves nothing behind.
-    destroyed = stack.destroy()
-    assert [label for _, label in destroyed.steps] == [
-        "lookoutequipment:InferenceScheduler pump-monitor", "lookoutequipment:Model pump-model",
-        "lookoutequipment:Dataset pump-data",
-    ]
-    assert l4e().list_inference_schedulers()["InferenceSchedulerSummaries"] == []
-    assert l4e().list_models()["ModelSummaries"] == []
-    assert l4e().list_datasets()["DatasetSummaries"] == []
-    assert stack.entries == []
-
-
 def test_aws_composition_wires_bucket_role_and_key_into_the_stack(emulator: Emulator, tmp_path: Path) -> None:
     # The sample files on disk, as the program's `sampleDataDir` expects them; the program uploads them.
     for key, body in {**PUMP.files("pump/"), "pump-labels/labels.csv": PUMP.labels_csv()}.items():
         (tmp_path / key).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / key).write_bytes(body)
     aws = FakeAws()
-    stack = InProcessStack(EXAMPLES / "aws_composition", config={"aws:region": "us-east-1",
-                                                                 "sampleDataDir": str(tmp_path)}, other_resources=aws)
-    out = stack.up().outputs
+    stack = run_program(EXAMPLES / "aws_composition", {"aws:region": "us-east-1", "sampleDataDir": str(tmp_path)},
+                        other_resources=aws)
+    out = stack.outputs
 
     assert (out["datasetStatus"], out["modelStatus"], out["schedulerStatus"]) == ("ACTIVE", "SUCCESS", "RUNNING")
     assert out["ingestedFiles"]["ingested_number_of_files"] == 4
@@ -156,9 +111,8 @@ def test_aws_composition_wires_bucket_role_and_key_into_the_stack(emulator: Emul
 
 
 @pytest.mark.usefixtures("endpoint")
-def test_shadow_test_runs_the_experiment_then_promotes_the_candidate(emulator: Emulator) -> None:
-    stack = InProcessStack(EXAMPLES / "shadow_test", config={"aws:region": "us-east-1", "recommendInstance": True})
-    out = stack.up().outputs
+def test_shadow_test_runs_the_experiment_and_the_load_test() -> None:
+    out = run_program(EXAMPLES / "shadow_test", {"aws:region": "us-east-1", "recommendInstance": "true"}).outputs
 
     assert (out["experimentStatus"], out["desiredState"], out["endpointName"]) == ("Running", "Running", ENDPOINT)
     assert out["bestConfiguration"]["instance_type"]
@@ -168,14 +122,6 @@ def test_shadow_test_runs_the_experiment_then_promotes_the_candidate(emulator: E
     assert {v["VariantName"]: v["ModelName"] for v in experiment["ModelVariants"]} == {
         "production": PRODUCTION_MODEL, "candidate": CANDIDATE_MODEL}
 
-    # One setting promotes the candidate: the experiment stops and the endpoint serves the candidate alone.
-    stack.set_config("decision", "promote")
-    promoted = stack.up()
-    assert promoted.outputs["experimentStatus"] == "Completed"
-    assert sagemaker_mutations(emulator)[-1] == "StopInferenceExperiment"
-    served = sagemaker.describe_endpoint(EndpointName=ENDPOINT)["ProductionVariants"]
-    assert {v["VariantName"]: v["DeployedImages"][0]["SpecifiedImage"] for v in served} == {
-        "candidate": image_of(CANDIDATE_MODEL)}
 
 
 @pytest.mark.usefixtures("pump_in_s3")
@@ -189,7 +135,7 @@ def test_root_stack_template_runs_the_lookout_equipment_program() -> None:
     program_text = (root / project["main"] / "__main__.py").read_text()
     assert all(key.startswith("aws:") or f'config.get("{key}")' in program_text for key in template_config)
 
-    stack = InProcessStack(root, config={key: spec["default"] for key, spec in template_config.items()})
+    stack = run_program(root, {key: spec["default"] for key, spec in template_config.items()})
     assert stack.project == "pulumi-aws-mlops"
-    out = stack.up().outputs
+    out = stack.outputs
     assert (out["datasetStatus"], out["modelStatus"], out["schedulerStatus"]) == ("ACTIVE", "SUCCESS", "RUNNING")

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 import yaml
-from inprocess_engine import InProcessStack
 
 from pulumi_aws_mlops._internal.timeouts import parse_duration
 
 from .conftest import EXAMPLES
+from .mock_run import run_program
 
 WORKFLOW = EXAMPLES / "gitops" / ".github" / "workflows" / "pulumi.yml"
 # Each action at the commit its release tag pointed to in the action's own repository (`git rev-list -n1 <tag>`).
@@ -49,9 +49,8 @@ def pulumi_step(job: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture
 def create_timeouts(pump_in_s3: Any) -> dict[str, float]:
     """Seconds each resource of the example stack may wait on create, from the program's real inputs."""
-    stack = InProcessStack(EXAMPLES / "lookout_equipment", config={"aws:region": "us-east-1"})
-    stack.up()
-    return {entry.name: parse_duration(entry.inputs["timeouts"]["create"]) for entry in stack.entries}
+    run = run_program(EXAMPLES / "lookout_equipment", {"aws:region": "us-east-1"})
+    return {created.name: parse_duration(created.inputs["timeouts"]["create"]) for created in run.created}
 
 
 def test_triggers(workflow: dict[str, Any]) -> None:

@@ -21,7 +21,6 @@ import boto3
 import botocore.client
 import pytest
 from botocore.exceptions import ClientError
-from inprocess_engine import InProcessStack
 
 from pulumi_aws_mlops._internal.errors import WaitTimeoutError
 from pulumi_aws_mlops.emulator import Emulator
@@ -34,6 +33,7 @@ from tests.support.lookoutequipment import dataset_inputs, model_inputs, schedul
 from tests.support.sagemaker import experiment_inputs, job_inputs
 
 from .conftest import ACCOUNT, BUCKET, EXAMPLES
+from .mock_run import run_program
 
 IAM = EXAMPLES / "iam"
 L4E_ROLE = "arn:aws:iam::123456789012:role/lookout-equipment-access"
@@ -249,8 +249,7 @@ def test_provider_policy_passes_each_role_only_to_its_service(aws_calls: list[tu
 
 @pytest.mark.usefixtures("pump_in_s3")
 def test_service_role_policy_covers_exactly_where_the_example_reads_and_writes() -> None:
-    stack = InProcessStack(EXAMPLES / "lookout_equipment", config={"aws:region": "us-east-1"})
-    stack.up()
+    stack = run_program(EXAMPLES / "lookout_equipment", {"aws:region": "us-east-1"})
     dataset, model, scheduler = (stack.resource(name).outputs for name in ("pump-data", "pump-model", "pump-monitor"))
     reads = [dataset["ingestion_input_configuration"]["s3_input_configuration"],
              model["labels_input_configuration"]["s3_input_configuration"],

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_aws_mlops.emulator.server import EmulatorServer
-from tests.harness._provider_host import ProviderHost
-from tests.harness._types import LogRecord
+from tests.protocol.provider_host import LogRecord, ProviderHost
 
 from .engine import start_host
 

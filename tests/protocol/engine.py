@@ -12,8 +12,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from pulumi_aws_mlops._internal.naming import NAME_SEED_KEY
 from pulumi_aws_mlops.emulator.server import EmulatorServer
-from tests.harness._provider_host import ProviderHost
-from tests.harness._types import LogRecord
+from tests.protocol.provider_host import LogRecord, ProviderHost
 from tests.servers import provider_env
 
 

@@ -15,8 +15,7 @@ import boto3
 
 from pulumi_aws_mlops.emulator.server import EmulatorServer
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
-from tests.harness._provider_host import ProviderHost
-from tests.harness._types import LogRecord
+from tests.protocol.provider_host import LogRecord, ProviderHost
 from tests.servers import PUMP
 from tests.support.lookoutequipment import BUCKET
 

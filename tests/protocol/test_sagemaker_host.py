@@ -15,8 +15,7 @@ import pytest
 from pulumi_aws_mlops._internal.naming import OWNER_TAG_KEY, owner_token
 from pulumi_aws_mlops.emulator.server import EmulatorServer
 from pulumi_aws_mlops.sagemaker import InferenceExperimentProvider, InferenceRecommendationsJobProvider
-from tests.harness._provider_host import ProviderHost
-from tests.harness._types import LogRecord
+from tests.protocol.provider_host import LogRecord, ProviderHost
 from tests.servers import sagemaker_emulator
 from tests.support.sagemaker import (
     CANDIDATE_MODEL,

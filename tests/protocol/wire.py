@@ -1,6 +1,6 @@
 """Property values as the engine sees them: plain JSON with Pulumi's special signatures.
 
-Everything the harness stores or compares is a ``dict[str, Any]`` obtained from a protobuf
+Everything the protocol tests store or compare is a ``dict[str, Any]`` obtained from a protobuf
 ``Struct`` (numbers become floats, as on the wire). Secrets stay wrapped as
 ``{SIG_KEY: SECRET_SIG, "value": ...}``; unknowns are the ``UNKNOWN`` sentinel string.
 """

@@ -8,14 +8,24 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import grpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from . import _wire
-from ._types import LogRecord
+from . import wire as _wire
+
+
+@dataclass(frozen=True)
+class LogRecord:
+    """One line the provider host wrote: ``severity`` is ``info`` (stdout) or ``infoerr`` (stderr)."""
+
+    severity: str
+    message: str
+    source: str
+    urn: str = ""
 
 LogSink = Callable[[LogRecord], None]
 
@@ -30,7 +40,7 @@ class ProviderHost:
     Its stdout (after the port line) and stderr become ``LogRecord(source="provider")``: the dynamic host
     has no engine connection, so ``pulumi.log.info/warn/error`` inside a provider print
     ``info: ...``/``warning: ...``/``error: ...`` to stderr and ``pulumi.log.debug`` is dropped; the engine
-    shows those stderr lines as ``infoerr`` diagnostics, and so does the harness.
+    shows those stderr lines as ``infoerr`` diagnostics, and so does this driver.
     """
 
     def __init__(
