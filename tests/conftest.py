@@ -15,7 +15,7 @@ import pytest
 from botocore.loaders import Loader
 
 from pulumi_aws_mlops._internal import clients, waiting
-from pulumi_aws_mlops.emulator import Emulator, mock_mlops, sample_data
+from pulumi_aws_mlops.emulator import Clock, Emulator, mock_mlops, sample_data
 from pulumi_aws_mlops.emulator.server import EmulatorServer
 from tests.servers import pump_emulator
 from tests.support import lookoutequipment, sagemaker
@@ -59,9 +59,16 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def emulator(aws_env: None) -> Iterator[Emulator]:
+def emulator_clock() -> Clock:
+    """The clock of the `emulator` fixture: frozen, starting now (a folder's conftest may start it elsewhere)."""
+    return Clock()
+
+
+@pytest.fixture
+def emulator(aws_env: None, emulator_clock: Clock) -> Iterator[Emulator]:
     """The emulator in this process with moto, its clock frozen; provider waits sleep by advancing it."""
-    with mock_mlops() as emulator, waiting.time_source(emulator.clock.elapsed, emulator.clock.advance):
+    with mock_mlops(clock=emulator_clock) as emulator, \
+            waiting.time_source(emulator.clock.elapsed, emulator.clock.advance):
         yield emulator
 
 

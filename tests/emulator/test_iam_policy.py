@@ -7,11 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import boto3
 import botocore.session
 import parliament
 import pytest
 from moto.iam.access_control import IAMPolicy, PermissionResult
 
+from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.emulator.iam_actions import ARN_FORMATS, OPERATIONS
 from pulumi_aws_mlops.emulator.iam_policy import (
     PENDING_ID,
@@ -23,7 +25,7 @@ from pulumi_aws_mlops.emulator.iam_policy import (
     evaluate,
     parse_policy,
 )
-from pulumi_aws_mlops.emulator.sagemaker.endpoints import arn as sagemaker_arn
+from pulumi_aws_mlops.emulator.sagemaker.endpoints import sagemaker_arn
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDER_POLICY = json.loads((ROOT / "examples" / "iam" / "provider-policy.json").read_text())
@@ -102,7 +104,8 @@ def test_resource_types_are_the_reference_s(service: str) -> None:
         assert bool(spec.targets) == bool(listed), operation
 
 
-def test_arn_formats_are_the_emulator_s(mlops: Any, l4e: Any) -> None:
+def test_arn_formats_are_the_emulator_s(emulator: Emulator) -> None:
+    l4e = boto3.client("lookoutequipment", region_name=REGION)
     created = l4e.create_dataset(DatasetName="pump", ClientToken="t1")["DatasetArn"]
     group = l4e.create_label_group(LabelGroupName="faults", ClientToken="t2")["LabelGroupArn"]
     for arn, resource_type, name in ((created, "dataset", "pump"), (group, "label-group", "faults")):

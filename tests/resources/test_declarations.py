@@ -2,7 +2,8 @@
 
 Checked against that declaration here: the `XArgs` dataclass, the Resource class's typed outputs, the
 Create and Update requests (against botocore's service models too) and what each provider reads back;
-and, against the service models, each service's "not found" codes per operation and its waiters.
+and, against the service models, each service's "not found" codes per operation (the waiters have their own
+lint: test_waiters.py).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from pulumi_aws_mlops.lookoutequipment import (
     ModelArgs,
     ModelProvider,
 )
-from pulumi_aws_mlops.lookoutequipment import waiters as lookout_waiters
 from pulumi_aws_mlops.lookoutequipment.service import LOOKOUT_EQUIPMENT
 from pulumi_aws_mlops.sagemaker import (
     InferenceExperiment,
@@ -36,7 +36,6 @@ from pulumi_aws_mlops.sagemaker import (
     InferenceRecommendationsJobArgs,
     InferenceRecommendationsJobProvider,
 )
-from pulumi_aws_mlops.sagemaker import waiters as sagemaker_waiters
 from pulumi_aws_mlops.sagemaker.service import SAGEMAKER
 from pulumi_aws_mlops.service_model import service_model
 from tests.support.lifecycle import create
@@ -143,31 +142,3 @@ def test_what_a_provider_finds_or_deletes_says_not_found_its_own_way(provider: t
     assert provider.describe_operation in provider.service.not_found
     if provider in DELETES:
         assert DELETES[provider] in provider.service.not_found
-
-
-# -- waiters -----------------------------------------------------------------------------------------
-WAITERS = [
-    pytest.param(service, name, definition, id=f"{service}-{name}")
-    for service, definitions in (("lookoutequipment", lookout_waiters.DEFINITIONS),
-                                 ("sagemaker", sagemaker_waiters.DEFINITIONS))
-    for name, definition in definitions.items()
-]
-
-
-@pytest.mark.parametrize(("service", "name", "definition"), WAITERS)
-def test_waiter_matches_the_service_model(service: str, name: str, definition: dict[str, Any]) -> None:
-    """Like botocore's waiter lint: real operation, real status member and values, real errors, every status decided."""
-    operation = service_model(service).operation_model(definition["operation"])
-    statuses = set(operation.output_shape.members["Status"].enum)
-    decided = set()
-    for acceptor in definition["acceptors"]:
-        if acceptor["matcher"] == "path":
-            assert acceptor["argument"] == "Status"
-            assert acceptor["expected"] in statuses
-            decided.add(acceptor["expected"])
-        else:
-            assert acceptor["matcher"] == "error"
-            assert acceptor["expected"] in {error.name for error in operation.error_shapes}
-    assert decided == statuses, f"statuses no acceptor decides: {sorted(statuses - decided)}"
-    for path in definition.get("reasonPaths", ()):
-        assert path in operation.output_shape.members

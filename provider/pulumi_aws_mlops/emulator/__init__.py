@@ -18,14 +18,16 @@ except ImportError as exc:  # pragma: no cover - depends on how the package was 
     ) from exc
 
 from . import sample_data
-from .clock import Clock
-from .core import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Call, Emulator
-from .faults import DEFAULT_DURATIONS, Faults
+from .core.clock import DEFAULT_ORIGIN, Clock
+from .core.faults import DEFAULT_DURATIONS, Faults
+from .core.protocol import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
+from .engine import Call, Emulator
 from .inprocess import mock_mlops
 
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
     "DEFAULT_DURATIONS",
+    "DEFAULT_ORIGIN",
     "DEFAULT_REGION",
     "Call",
     "Clock",

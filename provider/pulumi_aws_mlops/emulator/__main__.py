@@ -13,9 +13,9 @@ import sys
 import threading
 from typing import Any
 
-from .clock import Clock
-from .core import Emulator
-from .faults import DEFAULT_DURATIONS, Faults
+from .core.clock import Clock
+from .core.faults import DEFAULT_DURATIONS, Faults
+from .engine import Emulator
 from .server import EmulatorServer
 
 

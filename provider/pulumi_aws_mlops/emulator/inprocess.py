@@ -16,11 +16,11 @@ from typing import Any
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.handlers import BUILTIN_HANDLERS
-from moto.core.models import botocore_stubber as moto_stubber
 
-from .clock import Clock
-from .core import Emulator
-from .faults import Faults
+from .core.clock import Clock
+from .core.faults import Faults
+from .core.moto_adapter import botocore_stubber as moto_stubber
+from .engine import Emulator
 
 
 class _RawBody(io.BytesIO):

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import Any
 
+from .core.timestamps import data_text, iso
 from .lookoutequipment.ingestion import folder_of
 
 DEFAULT_START = datetime(2025, 1, 1, tzinfo=timezone.utc)
@@ -104,8 +105,7 @@ class PumpData:
 
     def labels_csv(self) -> bytes:
         """The labels in L4E's label file format: no header, one `start,end` per anomaly."""
-        return "".join(f"{w.start:%Y-%m-%dT%H:%M:%S.%f},{w.end:%Y-%m-%dT%H:%M:%S.%f}\n"
-                       for w in self.anomalies()).encode()
+        return "".join(f"{iso(w.start)},{iso(w.end)}\n" for w in self.anomalies()).encode()
 
     def upload(self, s3_client: Any, bucket: str, prefix: str, labels_prefix: str | None = None) -> Uploaded:
         """Write the sensor files under `prefix` and `labels.csv` under `labels_prefix`, by default a sibling
@@ -123,7 +123,7 @@ class PumpData:
         rng = random.Random(self.seed)
         step = timedelta(minutes=self.rate_minutes)
         times = [self.start + index * step for index in range(self._rows)]
-        stamps = [moment.strftime("%Y-%m-%d %H:%M:%S") for moment in times]
+        stamps = [data_text(moment) for moment in times]
         columns: dict[str, list[float]] = {sensor: [] for sensors in COMPONENTS.values() for sensor in sensors}
         anomalies = self.anomalies()
         drift = 0.0

@@ -15,7 +15,8 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from .core import Emulator
+from .core import moto_adapter
+from .engine import Emulator
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
@@ -34,10 +35,8 @@ def require_loopback(host: str) -> None:
 
 class EmulatorApp:
     def __init__(self, emulator: Emulator) -> None:
-        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-
         self.emulator = emulator
-        self._moto = DomainDispatcherApplication(create_backend_app)
+        self._moto = moto_adapter.server_app()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
@@ -75,14 +74,13 @@ class EmulatorApp:
             elif action == "calls":
                 result = [
                     {"at": c.at.isoformat(), "service": c.service, "operation": c.operation,
-                     "params": c.params, "account": c.account, "region": c.region, "error": c.error}
+                     "params": c.params, "account": c.account, "region": c.region, "error": c.error,
+                     "request_id": c.request_id}
                     for c in list(emulator.calls)
                 ]
             elif action == "reset" and request.method == "POST":
-                from moto.moto_api._internal.models import moto_api_backend
-
                 emulator.reset()
-                moto_api_backend.reset()
+                moto_adapter.reset()
                 result = self._state()
             else:
                 return Response(json.dumps({"message": f"unknown control call {request.method} {request.path}"}),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..exceptions import (
+from ..core.exceptions import (
     AccessDeniedException,
     ConflictException,
     ResourceNotFoundException,

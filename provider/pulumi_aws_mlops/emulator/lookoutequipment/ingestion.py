@@ -18,18 +18,18 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
-from .schema import DATETIME, DOUBLE, ComponentSchema, DatasetSchema, SchemaError
+from ...dataset_schema import DATETIME, DOUBLE, ComponentSchema, DatasetSchema, SchemaError
+from ..core import moto_adapter
+from ..core.timestamps import SUPPORTED_TIMESTAMPS, text_timestamp
 
 DEFAULT_KEY_PATTERN = "{prefix}/{component_name}/*"
 # Documented valid values: {prefix}/{component_name}/*, {prefix}/{component_name}_* and
 # {prefix}/{component_name}[DELIMITER]* with a space, dot, underscore or hyphen.
 _KEY_PATTERN = re.compile(r"\{prefix\}/\{component_name\}(?P<delimiter>[/_\-. ])\*")
-_EPOCH = re.compile(r"\d{9,13}(\.\d+)?")
 _MISSING = frozenset({"", "nan", "null", "none", "na", "n/a"})
-SUPPORTED_TIMESTAMPS = "ISO 8601 (2026-01-31T08:00:00Z), 'yyyy-MM-dd HH:mm:ss', 'yyyy/MM/dd HH:mm:ss' or epoch seconds"
 # Thresholds of the per-sensor statistics (the service does not document its own).
 SHORT_DATE_RANGE = timedelta(days=14)
 LARGE_TIMESTAMP_GAP = timedelta(days=1)
@@ -57,22 +57,12 @@ class S3File:
 
 def read_s3(account_id: str, region: str, bucket: str, prefix: str) -> list[S3File]:
     """Every object under `prefix` in moto's S3 (in-process or server mode alike), in key order."""
-    from moto.s3.exceptions import S3ClientError
-    from moto.s3.models import FakeKey, s3_backends
-    from moto.utilities.utils import get_partition
-
-    backend = s3_backends[account_id][get_partition(region)]
-    try:
-        fake_bucket = backend.get_bucket(bucket)
-    except S3ClientError:
+    objects = moto_adapter.read_s3_objects(account_id, region, bucket, prefix)
+    if objects is None:
         raise BucketUnreadable(
             f"Access denied or bucket not found: s3://{bucket} does not exist or the role cannot read it"
-        ) from None
-    return [
-        S3File(bucket, key, stored.value)
-        for key, stored in sorted(fake_bucket.keys.items())
-        if key.startswith(prefix) and not key.endswith("/") and isinstance(stored, FakeKey)
-    ]
+        )
+    return [S3File(bucket, key, body) for key, body in objects]
 
 
 def key_delimiter(key_pattern: str) -> str:
@@ -96,22 +86,6 @@ def folder_of(prefix: str) -> str:
 def component_location(prefix: str, component: str, delimiter: str) -> str:
     """Where a component's files start."""
     return f"{folder_of(prefix)}{component}{delimiter}"
-
-
-def parse_timestamp(text: str) -> datetime | None:
-    """A timestamp in one of SUPPORTED_TIMESTAMPS (naive ones are UTC), or None."""
-    text = text.strip()
-    if _EPOCH.fullmatch(text):
-        seconds = float(text)
-        # Thirteen digits are milliseconds.
-        return datetime.fromtimestamp(seconds / 1000 if seconds > 1e11 else seconds, timezone.utc)
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = datetime.fromisoformat(text.replace("/", "-", 2))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _count_percent(count: int, total: int) -> dict[str, Any]:
@@ -312,7 +286,7 @@ def _infer_schema(files: list[S3File], prefix: str, delimiter: str) -> DatasetSc
         for component, (_, header) in sorted(headers.items())
     ]}
     try:
-        return DatasetSchema.from_document(document)
+        return DatasetSchema.from_document(document).check_sensor_limit()
     except SchemaError as exc:
         raise IngestionFailed(f"Cannot infer a schema from the files under s3://{files[0].bucket}/{prefix}: "
                               f"{exc}") from None
@@ -357,7 +331,7 @@ def _read_file(file: S3File, component: ComponentSchema, rows: dict[datetime, li
         if len(fields) != len(header):
             raise IngestionFailed(f"{file.uri}: line {line} has {len(fields)} fields; the header has {len(header)}")
         counts.rows += 1
-        timestamp = parse_timestamp(fields[0])
+        timestamp = text_timestamp(fields[0])
         if timestamp is None:
             counts.bad_timestamps += 1
             counts.first_bad_timestamp = counts.first_bad_timestamp or (line, fields[0])
@@ -456,7 +430,7 @@ def read_labels(files: Iterable[S3File], where: str) -> list[LabelWindow]:
                 continue
             if len(fields) < 2:
                 raise IngestionFailed(f"{file.uri}: line {line} needs a start and an end time")
-            start, end = parse_timestamp(fields[0]), parse_timestamp(fields[1])
+            start, end = text_timestamp(fields[0]), text_timestamp(fields[1])
             if start is None or end is None:
                 bad = fields[0] if start is None else fields[1]
                 raise IngestionFailed(f"{file.uri}: line {line}: {bad!r} is not a timestamp; label files have "

@@ -1,187 +1,160 @@
-"""Thin request handling: read the JSON parameters, call the backend, shape the response.
+"""Thin request handling: call the backend with the request's arguments, shape what it returns.
 
-The core has already validated every request against the service model. An operation of the
-service model without a method here is answered NotImplementedException by the core; those are
-ImportDataset, ImportModelVersion, UpdateActiveModelVersion, the retraining scheduler operations
-(Create/Describe/List/Start/Stop/Update/DeleteRetrainingScheduler) and the resource policy
-operations (Put/Describe/DeleteResourcePolicy).
+The engine has already validated every request against the service model and turned it into keyword
+arguments; an operation of the service model without a method here is answered NotImplementedException.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .models import InferenceScheduler, LookoutEquipmentBackend, paginate
+from ..core.paginator import Page
+from ..core.responses import BaseResponse
+from ..core.tags import to_tag_list
+from .backend import LookoutEquipmentBackend
+from .schedulers import InferenceScheduler
 
 T = TypeVar("T")
+Response = dict[str, Any]
 
 
-class LookoutEquipmentResponse:
-    def __init__(self, backend: LookoutEquipmentBackend) -> None:
-        self.backend = backend
+def _listed(page: Page[T], member: str, shape: Callable[[T], Response]) -> Response:
+    response: Response = {member: [shape(item) for item in page.items]}
+    if page.next_token:
+        response["NextToken"] = page.next_token
+    return response
 
-    @staticmethod
-    def _page(params: dict[str, Any], operation: str, items: Sequence[T], key: Callable[[T], Any],
-              member: str, shape: Callable[[T], dict[str, Any]]) -> dict[str, Any]:
-        page = paginate(items, key, params.get("MaxResults"), params.get("NextToken"), operation)
-        response: dict[str, Any] = {member: [shape(item) for item in page.items]}
-        if page.next_token:
-            response["NextToken"] = page.next_token
-        return response
+
+class LookoutEquipmentResponse(BaseResponse):
+    backend: LookoutEquipmentBackend
 
     # -- datasets and ingestion -----------------------------------------------------------------
-    def create_dataset(self, params: dict[str, Any]) -> dict[str, Any]:
-        dataset = self.backend.create_dataset(params)
+    def create_dataset(self) -> Response:
+        dataset = self.backend.create_dataset(**self.arguments)
         return {"DatasetName": dataset.name, "DatasetArn": dataset.arn, "Status": dataset.status}
 
-    def describe_dataset(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self.backend.dataset(params["DatasetName"]).describe()
+    def describe_dataset(self) -> Response:
+        return self.backend.describe_dataset(**self.arguments).describe()
 
-    def list_datasets(self, params: dict[str, Any]) -> dict[str, Any]:
-        datasets = self.backend.list_datasets(params.get("DatasetNameBeginsWith"))
-        return self._page(params, "ListDatasets", datasets, lambda d: d.name, "DatasetSummaries",
-                          lambda d: d.summary())
+    def list_datasets(self) -> Response:
+        return _listed(self.backend.list_datasets(**self.arguments), "DatasetSummaries", lambda d: d.summary())
 
-    def delete_dataset(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.delete_dataset(params["DatasetName"])
-        return {}
+    def delete_dataset(self) -> None:
+        self.backend.delete_dataset(**self.arguments)
 
-    def start_data_ingestion_job(self, params: dict[str, Any]) -> dict[str, Any]:
-        job = self.backend.start_data_ingestion_job(params)
+    def start_data_ingestion_job(self) -> Response:
+        job = self.backend.start_data_ingestion_job(**self.arguments)
         return {"JobId": job.job_id, "Status": job.status}
 
-    def describe_data_ingestion_job(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self.backend.describe_data_ingestion_job(params["JobId"]).describe()
+    def describe_data_ingestion_job(self) -> Response:
+        return self.backend.describe_data_ingestion_job(**self.arguments).describe()
 
-    def list_data_ingestion_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
-        jobs = self.backend.list_data_ingestion_jobs(params.get("DatasetName"), params.get("Status"))
-        return self._page(params, "ListDataIngestionJobs", jobs, lambda j: (j.created_at.timestamp(), j.job_id),
-                          "DataIngestionJobSummaries", lambda j: j.summary())
+    def list_data_ingestion_jobs(self) -> Response:
+        return _listed(self.backend.list_data_ingestion_jobs(**self.arguments), "DataIngestionJobSummaries",
+                       lambda j: j.summary())
 
-    def list_sensor_statistics(self, params: dict[str, Any]) -> dict[str, Any]:
-        statistics = self.backend.list_sensor_statistics(params["DatasetName"], params.get("IngestionJobId"))
-        return self._page(params, "ListSensorStatistics", statistics,
-                          lambda s: (s["ComponentName"], s["SensorName"]), "SensorStatisticsSummaries", dict)
+    def list_sensor_statistics(self) -> Response:
+        return _listed(self.backend.list_sensor_statistics(**self.arguments), "SensorStatisticsSummaries", dict)
 
     # -- models ---------------------------------------------------------------------------------
-    def create_model(self, params: dict[str, Any]) -> dict[str, Any]:
-        model = self.backend.create_model(params)
+    def create_model(self) -> Response:
+        model = self.backend.create_model(**self.arguments)
         return {"ModelArn": model.arn, "Status": model.status}
 
-    def describe_model(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self.backend.model(params["ModelName"]).describe()
+    def describe_model(self) -> Response:
+        return self.backend.describe_model(**self.arguments).describe()
 
-    def list_models(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._page(params, "ListModels", self.backend.list_models(params), lambda m: m.name,
-                          "ModelSummaries", lambda m: m.summary())
+    def list_models(self) -> Response:
+        return _listed(self.backend.list_models(**self.arguments), "ModelSummaries", lambda m: m.summary())
 
-    def update_model(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.update_model(params)
-        return {}
+    def update_model(self) -> None:
+        self.backend.update_model(**self.arguments)
 
-    def delete_model(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.delete_model(params["ModelName"])
-        return {}
+    def delete_model(self) -> None:
+        self.backend.delete_model(**self.arguments)
 
-    def describe_model_version(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self.backend.describe_model_version(params["ModelName"], params["ModelVersion"]).describe_version()
+    def describe_model_version(self) -> Response:
+        return self.backend.describe_model_version(**self.arguments).describe_version()
 
-    def list_model_versions(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._page(params, "ListModelVersions", self.backend.list_model_versions(params), lambda m: 1,
-                          "ModelVersionSummaries", lambda m: m.version_summary())
+    def list_model_versions(self) -> Response:
+        return _listed(self.backend.list_model_versions(**self.arguments), "ModelVersionSummaries",
+                       lambda m: m.version_summary())
 
     # -- label groups and labels ----------------------------------------------------------------
-    def create_label_group(self, params: dict[str, Any]) -> dict[str, Any]:
-        group = self.backend.create_label_group(params)
+    def create_label_group(self) -> Response:
+        group = self.backend.create_label_group(**self.arguments)
         return {"LabelGroupName": group.name, "LabelGroupArn": group.arn}
 
-    def describe_label_group(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self.backend.label_group(params["LabelGroupName"]).describe()
+    def describe_label_group(self) -> Response:
+        return self.backend.describe_label_group(**self.arguments).describe()
 
-    def update_label_group(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.update_label_group(params["LabelGroupName"], params.get("FaultCodes"))
-        return {}
+    def update_label_group(self) -> None:
+        self.backend.update_label_group(**self.arguments)
 
-    def list_label_groups(self, params: dict[str, Any]) -> dict[str, Any]:
-        groups = self.backend.list_label_groups(params.get("LabelGroupNameBeginsWith"))
-        return self._page(params, "ListLabelGroups", groups, lambda g: g.name, "LabelGroupSummaries",
-                          lambda g: g.summary())
+    def list_label_groups(self) -> Response:
+        return _listed(self.backend.list_label_groups(**self.arguments), "LabelGroupSummaries", lambda g: g.summary())
 
-    def delete_label_group(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.delete_label_group(params["LabelGroupName"])
-        return {}
+    def delete_label_group(self) -> None:
+        self.backend.delete_label_group(**self.arguments)
 
-    def create_label(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"LabelId": self.backend.create_label(params).label_id}
+    def create_label(self) -> Response:
+        return {"LabelId": self.backend.create_label(**self.arguments).label_id}
 
-    def describe_label(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self.backend.label(params["LabelGroupName"], params["LabelId"]).describe()
+    def describe_label(self) -> Response:
+        return self.backend.describe_label(**self.arguments).describe()
 
-    def list_labels(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._page(params, "ListLabels", self.backend.list_labels(params),
-                          lambda label: (label.start.timestamp(), label.label_id), "LabelSummaries",
-                          lambda label: label.summary())
+    def list_labels(self) -> Response:
+        return _listed(self.backend.list_labels(**self.arguments), "LabelSummaries", lambda label: label.summary())
 
-    def delete_label(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.delete_label(params["LabelGroupName"], params["LabelId"])
-        return {}
+    def delete_label(self) -> None:
+        self.backend.delete_label(**self.arguments)
 
     # -- inference schedulers -------------------------------------------------------------------
-    def create_inference_scheduler(self, params: dict[str, Any]) -> dict[str, Any]:
-        scheduler = self.backend.create_inference_scheduler(params)
+    def create_inference_scheduler(self) -> Response:
+        scheduler = self.backend.create_inference_scheduler(**self.arguments)
         return {"InferenceSchedulerArn": scheduler.arn, "InferenceSchedulerName": scheduler.name,
                 "Status": scheduler.status, "ModelQuality": scheduler.model.outcome.quality}
 
-    def describe_inference_scheduler(self, params: dict[str, Any]) -> dict[str, Any]:
-        scheduler = self.backend.inference_scheduler(params["InferenceSchedulerName"])
-        return scheduler.describe(self.backend.now)
+    def describe_inference_scheduler(self) -> Response:
+        return self.backend.describe_inference_scheduler(**self.arguments).describe(self.backend.now)
 
-    def list_inference_schedulers(self, params: dict[str, Any]) -> dict[str, Any]:
+    def list_inference_schedulers(self) -> Response:
         now = self.backend.now
-        return self._page(params, "ListInferenceSchedulers", self.backend.list_inference_schedulers(params),
-                          lambda s: s.name, "InferenceSchedulerSummaries", lambda s: s.summary(now))
+        return _listed(self.backend.list_inference_schedulers(**self.arguments), "InferenceSchedulerSummaries",
+                       lambda s: s.summary(now))
 
-    def update_inference_scheduler(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.update_inference_scheduler(params)
-        return {}
+    def update_inference_scheduler(self) -> None:
+        self.backend.update_inference_scheduler(**self.arguments)
 
-    def start_inference_scheduler(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._scheduler_state(self.backend.start_inference_scheduler(params["InferenceSchedulerName"]))
+    def start_inference_scheduler(self) -> Response:
+        return self._scheduler_state(self.backend.start_inference_scheduler(**self.arguments))
 
-    def stop_inference_scheduler(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._scheduler_state(self.backend.stop_inference_scheduler(params["InferenceSchedulerName"]))
+    def stop_inference_scheduler(self) -> Response:
+        return self._scheduler_state(self.backend.stop_inference_scheduler(**self.arguments))
 
     @staticmethod
-    def _scheduler_state(scheduler: InferenceScheduler) -> dict[str, Any]:
+    def _scheduler_state(scheduler: InferenceScheduler) -> Response:
         return {"ModelArn": scheduler.model.arn, "ModelName": scheduler.model.name,
                 "InferenceSchedulerName": scheduler.name, "InferenceSchedulerArn": scheduler.arn,
                 "Status": scheduler.status}
 
-    def delete_inference_scheduler(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.delete_inference_scheduler(params["InferenceSchedulerName"])
-        return {}
+    def delete_inference_scheduler(self) -> None:
+        self.backend.delete_inference_scheduler(**self.arguments)
 
-    def list_inference_executions(self, params: dict[str, Any]) -> dict[str, Any]:
-        scheduler, executions = self.backend.list_inference_executions(params)
-        # Newest first.
-        return self._page(params, "ListInferenceExecutions", executions, lambda e: -e.scheduled_start.timestamp(),
-                          "InferenceExecutionSummaries", scheduler.execution_summary)
+    def list_inference_executions(self) -> Response:
+        return _listed(self.backend.list_inference_executions(**self.arguments), "InferenceExecutionSummaries",
+                       lambda e: e.summary())
 
-    def list_inference_events(self, params: dict[str, Any]) -> dict[str, Any]:
-        events = self.backend.list_inference_events(params)
-        return self._page(params, "ListInferenceEvents", events, lambda e: e["EventStartTime"].timestamp(),
-                          "InferenceEventSummaries", dict)
+    def list_inference_events(self) -> Response:
+        return _listed(self.backend.list_inference_events(**self.arguments), "InferenceEventSummaries", dict)
 
     # -- tags -----------------------------------------------------------------------------------
-    def tag_resource(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.tag_resource(params["ResourceArn"], params["Tags"])
-        return {}
+    def tag_resource(self) -> None:
+        self.backend.tag_resource(**self.arguments)
 
-    def untag_resource(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.backend.untag_resource(params["ResourceArn"], params["TagKeys"])
-        return {}
+    def untag_resource(self) -> None:
+        self.backend.untag_resource(**self.arguments)
 
-    def list_tags_for_resource(self, params: dict[str, Any]) -> dict[str, Any]:
-        tags = self.backend.list_tags_for_resource(params["ResourceArn"])
-        return {"Tags": [{"Key": key, "Value": value} for key, value in tags.items()]}
+    def list_tags_for_resource(self) -> Response:
+        return {"Tags": to_tag_list(self.backend.list_tags_for_resource(**self.arguments))}

@@ -1,14 +1,20 @@
-"""Where Lookout for Equipment is reached, in moto's layout (`url_bases`, `url_paths`).
+"""How requests reach Lookout for Equipment, in moto's layout: the engine routes with this declaration.
 
-The emulator routes on the JSON protocol's `X-Amz-Target` header (see `core.Emulator.route`), so
-these are for documentation and parity with moto's service folders: every request goes to one
-path, and the target names the operation.
+The service speaks the AWS JSON protocol: every request goes to one path at
+`lookoutequipment.<region>.amazonaws.com` (or the emulator's loopback endpoint), and its `X-Amz-Target`
+header, `AWSLookoutEquipmentFrontendService.<Operation>`, names the operation. The emulator answers
+every operation of the service.
 """
 
+from ..core.service import Service
+from .backend import LookoutEquipmentBackend
+from .base import QUOTAS
 from .responses import LookoutEquipmentResponse
 
-TARGET_PREFIX = "AWSLookoutEquipmentFrontendService"
-
-url_bases = [r"https?://lookoutequipment\.(.+)\.amazonaws\.com"]
-
-url_paths = {"{0}/$": LookoutEquipmentResponse}
+SERVICE = Service(
+    name="lookoutequipment",
+    target_prefix="AWSLookoutEquipmentFrontendService",
+    backend=LookoutEquipmentBackend,
+    responses=LookoutEquipmentResponse,
+    quotas=QUOTAS,
+)

@@ -1,13 +1,8 @@
-"""SageMaker inference experiments and inference recommendations jobs, emulated beside moto's SageMaker."""
+"""SageMaker inference experiments and inference recommendations jobs, emulated beside moto's SageMaker (moto's layout).
 
-from ..core import Service
-from .models import SageMakerInferenceBackend, answers
-from .responses import SageMakerInferenceResponse
-
-SERVICE = Service(
-    name="sagemaker",
-    target_prefix="SageMaker",
-    backend_factory=SageMakerInferenceBackend,
-    responses_factory=SageMakerInferenceResponse,
-    handles=answers,
-)
+- `urls.py` declares which requests the emulator answers; `responses.py` shapes each answer;
+- `backend.py` is the backend, a method per operation; `experiments.py` and `recommendations.py`
+  (with `benchmarks.py`) are the resources and their state machines on the clock; `endpoints.py` is
+  moto's models and endpoints as these operations see them; `conventions.py` SageMaker's list rules;
+- `exceptions.py` says the service's errors.
+"""

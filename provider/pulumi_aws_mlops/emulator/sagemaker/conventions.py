@@ -1,25 +1,26 @@
-"""How SageMaker's JSON requests and responses are read and written, for both emulated resources.
+"""What every SageMaker list operation takes, and how SageMaker writes optional members.
 
-Timestamps in requests, optional members in responses, and what every SageMaker list operation
-takes: NameContains, StatusEquals, creation and modification time windows (bounds exclusive),
-SortBy Name | CreationTime | Status with SortOrder (Descending unless asked), MaxResults and an
-opaque NextToken.
+NameContains, StatusEquals, creation and modification time windows (bounds exclusive), SortBy Name |
+CreationTime | Status with SortOrder (Descending unless asked), MaxResults and an opaque NextToken.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
-from operator import attrgetter
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from .exceptions import ValidationException
+from typing_extensions import TypedDict, Unpack
+
+from ..core.paginator import Page, paginate
 
 DEFAULT_PAGE_SIZE = 10
-SORT_KEYS = {"Name": attrgetter("name"), "CreationTime": attrgetter("creation_time"), "Status": attrgetter("status")}
+# Resources with the same sort value keep the order they were created in.
+SORT_KEYS: dict[str, Callable[[Any], Any]] = {
+    "Name": lambda resource: resource.name,
+    "CreationTime": lambda resource: resource.creation_time.timestamp(),
+    "Status": lambda resource: resource.status,
+}
 
 
 def without_none(document: dict[str, Any]) -> dict[str, Any]:
@@ -27,33 +28,12 @@ def without_none(document: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in document.items() if value is not None}
 
 
-def timestamp(value: Any) -> datetime:
-    """A request timestamp: botocore sends epoch seconds over the JSON protocol; accept ISO 8601 too."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
-    if isinstance(value, str):
-        try:
-            return timestamp(float(value))
-        except ValueError:
-            pass
-        try:
-            return timestamp(datetime.fromisoformat(value.replace("Z", "+00:00")))
-        except ValueError:
-            pass
-    raise ValidationException(f"Invalid timestamp value {value!r}")
-
-
-def optional_timestamp(value: Any) -> datetime | None:
-    return None if value is None else timestamp(value)
-
-
 class Listed(Protocol):
     """What a list operation filters and sorts a resource by."""
 
     name: str
     creation_time: datetime
+    sequence: int
 
     @property
     def status(self) -> str: ...
@@ -66,50 +46,53 @@ Resource = TypeVar("Resource", bound=Listed)
 Item = TypeVar("Item")
 
 
-def list_page(resources: Iterable[Resource], params: dict[str, Any]) -> tuple[list[Resource], str | None]:
+class Listing(TypedDict, total=False):
+    """The members every SageMaker list operation of the emulated resources takes."""
+
+    name_contains: str
+    status_equals: str
+    creation_time_after: datetime
+    creation_time_before: datetime
+    last_modified_time_after: datetime
+    last_modified_time_before: datetime
+    sort_by: str
+    sort_order: str
+    next_token: str
+    max_results: int
+
+
+def list_page(resources: Iterable[Resource], *, operation: str, **listing: Unpack[Listing]) -> Page[Resource]:
     """The page of `resources` a list request asks for, after its common filters and ordering."""
-    name_part = (params.get("NameContains") or "").casefold()
-    created_after, created_before, modified_after, modified_before = (
-        optional_timestamp(params.get(key))
-        for key in ("CreationTimeAfter", "CreationTimeBefore", "LastModifiedTimeAfter", "LastModifiedTimeBefore")
-    )
+    name_part = listing.get("name_contains", "").casefold()
+    status_equals = listing.get("status_equals")
+    created = listing.get("creation_time_after"), listing.get("creation_time_before")
+    modified = listing.get("last_modified_time_after"), listing.get("last_modified_time_before")
     matching = [
         resource
         for resource in resources
         if name_part in resource.name.casefold()
-        and params.get("StatusEquals") in (None, resource.status)
-        and _between(resource.creation_time, created_after, created_before)
-        and _between(resource.last_modified_time, modified_after, modified_before)
+        and status_equals in (None, resource.status)
+        and _between(resource.creation_time, *created)
+        and _between(resource.last_modified_time, *modified)
     ]
-    descending = (params.get("SortOrder") or "Descending") == "Descending"
-    matching.sort(key=SORT_KEYS[params.get("SortBy") or "CreationTime"], reverse=descending)
-    return paginate(matching, params)
+    descending = listing.get("sort_order", "Descending") == "Descending"
+    sort_key = SORT_KEYS[listing.get("sort_by", "CreationTime")]
+    return paginate(
+        matching,
+        # Ties in creation order whichever the direction: (value, -sequence) descending is value
+        # descending, then sequence ascending.
+        key=lambda resource: (sort_key(resource), -resource.sequence if descending else resource.sequence),
+        operation=operation, max_results=listing.get("max_results"), next_token=listing.get("next_token"),
+        page_size=DEFAULT_PAGE_SIZE, reverse=descending,
+    )
+
+
+def page(items: Sequence[Item], *, operation: str, next_token: str | None, max_results: int | None) -> Page[Item]:
+    """A page of `items` in the order given (SageMaker's other lists, e.g. a job's steps)."""
+    positions = {id(item): index for index, item in enumerate(items)}
+    return paginate(items, key=lambda item: positions[id(item)], operation=operation, max_results=max_results,
+                    next_token=next_token, page_size=DEFAULT_PAGE_SIZE)
 
 
 def _between(moment: datetime, after: datetime | None, before: datetime | None) -> bool:
     return (after is None or moment > after) and (before is None or moment < before)
-
-
-def paginate(items: Sequence[Item], params: dict[str, Any]) -> tuple[list[Item], str | None]:
-    """One page of `items` per `MaxResults`/`NextToken`; the token is opaque to clients, an offset to us."""
-    start = _decode_token(params.get("NextToken"))
-    size = int(params.get("MaxResults") or DEFAULT_PAGE_SIZE)
-    end = start + size
-    next_token = _encode_token(end) if end < len(items) else None
-    return list(items[start:end]), next_token
-
-
-def _encode_token(offset: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode()
-
-
-def _decode_token(token: str | None) -> int:
-    if not token:
-        return 0
-    try:
-        offset = json.loads(base64.urlsafe_b64decode(token.encode()))["offset"]
-    except (ValueError, KeyError, TypeError, binascii.Error):
-        raise ValidationException("Invalid pagination token: NextToken was not returned by this list call") from None
-    if not isinstance(offset, int) or offset < 0:
-        raise ValidationException("Invalid pagination token: NextToken was not returned by this list call")
-    return offset

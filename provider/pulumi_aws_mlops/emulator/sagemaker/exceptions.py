@@ -7,7 +7,7 @@ Every one of them is a client error: HTTP 400.
 
 from __future__ import annotations
 
-from ..exceptions import AwsError, ConflictException, ValidationException
+from ..core.exceptions import AwsError, ConflictException, ValidationException
 
 __all__ = [
     "ConflictException",

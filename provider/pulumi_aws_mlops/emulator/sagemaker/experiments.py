@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..faults import Faults
+from ..core.faults import Faults
+from ..core.moto_adapter import EndpointView
+from ..core.state import ManagedState, OnEnter
 from .conventions import without_none
-from .endpoints import EndpointSnapshot, MotoSageMaker, Variant, derived_name
+from .endpoints import Endpoints, Variant, derived_name
 from .exceptions import ConflictException, ValidationException
-from .lifecycle import Lifecycle, OnEnter
 
 DEFAULT_RUN_TIME = timedelta(days=7)
 MAX_RUN_TIME = timedelta(days=30)
@@ -49,17 +50,17 @@ class InferenceExperiment:
     description: str | None
     data_storage_config: dict[str, Any] | None
     kms_key: str | None
-    tags: list[dict[str, str]]
     creation_time: datetime
-    moto: MotoSageMaker = field(repr=False)
+    endpoints: Endpoints = field(repr=False)
     faults: Faults = field(repr=False)
+    state: ManagedState = field(repr=False)
+    sequence: int = 0  # Creation order: the tie-breaker of list operations.
     fails_to_start: bool = False  # Decided at creation, so a forced failure hits the experiment it was meant for.
     completion_time: datetime | None = field(default=None, init=False)
     status_reason: str | None = field(default=None, init=False)
     variant_status: dict[str, str] = field(init=False)
-    lifecycle: Lifecycle = field(init=False)
     # What the endpoint ran before the test, and the config the experiment last deployed on it.
-    _snapshot: EndpointSnapshot | None = field(default=None, init=False, repr=False)
+    _snapshot: EndpointView | None = field(default=None, init=False, repr=False)
     _deployed_config: str | None = field(default=None, init=False, repr=False)
     _modified_at: datetime = field(init=False, repr=False)  # Of the last API change; transitions count too.
 
@@ -67,8 +68,7 @@ class InferenceExperiment:
         self._modified_at = self.creation_time
         self.variant_status = {variant.variant_name: "Creating" for variant in self.variants}
         self.variant_status[self.production_variant_name] = "InService"  # Already serving on the endpoint.
-        self.lifecycle = Lifecycle("Creating", self.creation_time, finished=FINISHED, durations=self.faults.duration)
-        self.lifecycle.schedule_after("experiment_create", self.creation_time, "Created", self._on_created)
+        self._after("experiment_create", self.creation_time, "Created", self._on_created)
 
     # -- roles of the two variants ----------------------------------------------------------------
     @property
@@ -91,23 +91,27 @@ class InferenceExperiment:
 
     @property
     def status(self) -> str:
-        return self.lifecycle.status
+        return self.state.status
 
     @property
     def last_modified_time(self) -> datetime:
-        return max(self._modified_at, self.lifecycle.changed_at)
+        return max(self._modified_at, self.state.since)
+
+    def _after(self, duration: str, begun: datetime, status: str, on_enter: OnEnter | None = None) -> None:
+        """Reach `status` once the transition called `duration` (see `Faults.durations`), begun at `begun`, is over."""
+        self.state.after(self.faults.duration(duration), status, on_enter, begun=begun)
 
     # -- scheduled transitions ------------------------------------------------------------------
     def _on_created(self, at: datetime) -> None:
         # Without a StartTime the experiment begins as soon as it exists.
         starts_at = max(self.start_time or at, at)
-        self.lifecycle.schedule(starts_at, "Starting", self._on_starting)
+        self.state.schedule(starts_at, "Starting", self._on_starting)
 
     def _on_starting(self, at: datetime) -> None:
         if self.fails_to_start:
-            self.lifecycle.schedule_after("experiment_start", at, "Cancelled", self._on_start_failed)
+            self._after("experiment_start", at, "Cancelled", self._on_start_failed)
         else:
-            self.lifecycle.schedule_after("experiment_start", at, "Running", self._on_running)
+            self._after("experiment_start", at, "Running", self._on_running)
 
     def _on_start_failed(self, at: datetime) -> None:
         self.status_reason = (
@@ -121,26 +125,26 @@ class InferenceExperiment:
         self.start_time = at
         if self.end_time is None:
             self.end_time = at + DEFAULT_RUN_TIME
-        endpoint = self.moto.endpoint(self.endpoint_name)
+        endpoint = self.endpoints.endpoint(self.endpoint_name)
         if endpoint is not None and self._snapshot is None:
-            self._snapshot = self.moto.snapshot(endpoint)
+            self._snapshot = endpoint
         self._deploy_test_variants(at)
         self.variant_status = dict.fromkeys(self.variant_status, "InService")
         self._plan_end(at)
 
     def _plan_end(self, at: datetime) -> None:
         assert self.end_time is not None
-        self.lifecycle.schedule(max(self.end_time, at), "Completed", self._on_schedule_ended)
+        self.state.schedule(max(self.end_time, at), "Completed", self._on_schedule_ended)
 
     def _on_schedule_ended(self, at: datetime) -> None:
         self.completion_time = at
         if self._snapshot is not None and self._deployed_config is not None:
-            self.moto.restore(self.endpoint_name, self._snapshot, self._deployed_config, at)
+            self.endpoints.restore(self.endpoint_name, self._snapshot, self._deployed_config, at)
         self.variant_status[self.shadow_variant_name] = "Deleted"
 
     def _deploy_test_variants(self, at: datetime) -> None:
         config_name = derived_name(self.name, "shadow-test", at.isoformat())
-        self.moto.deploy(
+        self.endpoints.deploy(
             self.endpoint_name,
             config_name,
             production=[self.variant(self.production_variant_name)],
@@ -155,7 +159,7 @@ class InferenceExperiment:
             raise ConflictException(
                 f"Inference experiment '{self.name}' is {self.status}; only a Created experiment can be started."
             )
-        self.lifecycle.move_to("Starting", now, self._on_starting)
+        self.state.move_to("Starting", self._on_starting)
         self._modified_at = now
 
     def check_updatable(self) -> None:
@@ -210,8 +214,8 @@ class InferenceExperiment:
         self._modified_at = now
         if running:
             self.variant_status = dict.fromkeys(self.variant_status, "Updating")
-        self.lifecycle.move_to("Updating", now)
-        self.lifecycle.schedule_after("experiment_update", now, resume_status, self._on_updated(resume_status))
+        self.state.move_to("Updating")
+        self._after("experiment_update", now, resume_status, self._on_updated(resume_status))
 
     def _merged_variants(self, updates: list[Variant]) -> list[Variant]:
         """The experiment's variants with these replacing the ones of the same name (which must exist)."""
@@ -220,7 +224,7 @@ class InferenceExperiment:
         if unknown:
             raise ValidationException(f"ModelVariants {unknown} are not variants of experiment '{self.name}'.")
         for variant in updates:
-            self.moto.require_model(variant.model_name)
+            self.endpoints.require_model(variant.model_name)
         return [by_name.get(variant.variant_name, variant) for variant in self.variants]
 
     def _on_updated(self, resume_status: str) -> OnEnter:
@@ -265,18 +269,18 @@ class InferenceExperiment:
                     f"DesiredModelVariants names '{variant.variant_name}', which the endpoint does not keep "
                     f"after the experiment stops (kept: {sorted(kept)})."
                 )
-            self.moto.require_model(variant.model_name)
+            self.endpoints.require_model(variant.model_name)
 
         production = [desired.get(variant.variant_name, variant) for variant in production]
         kept_shadow = [(desired.get(variant.variant_name, variant), self.sampling_percentage) for variant in shadow]
         config_name = derived_name(self.name, "stopped", now.isoformat())
-        self.moto.deploy(self.endpoint_name, config_name, production=production, shadow=kept_shadow, at=now)
+        self.endpoints.deploy(self.endpoint_name, config_name, production=production, shadow=kept_shadow, at=now)
         self._deployed_config = config_name
         self.status_reason = reason
         for variant_name, action in actions.items():
             self.variant_status[variant_name] = "Deleting" if action == "Remove" else "Updating"
-        self.lifecycle.move_to("Stopping", now)
-        self.lifecycle.schedule_after("experiment_stop", now, desired_state, self._on_stopped(actions))
+        self.state.move_to("Stopping")
+        self._after("experiment_stop", now, desired_state, self._on_stopped(actions))
         self._modified_at = now
 
     def variants_after_stop(self, actions: dict[str, str]) -> tuple[list[Variant], list[Variant]]:
@@ -362,14 +366,14 @@ class InferenceExperiment:
         return description
 
     def _endpoint_metadata(self) -> dict[str, Any]:
-        endpoint = self.moto.endpoint(self.endpoint_name)
+        endpoint = self.endpoints.endpoint(self.endpoint_name)
         if endpoint is None:
             return {"EndpointName": self.endpoint_name}
         return without_none(
             {
                 "EndpointName": self.endpoint_name,
-                "EndpointConfigName": endpoint.endpoint_config_name,
-                "EndpointStatus": endpoint.endpoint_status,
+                "EndpointConfigName": endpoint.config_name,
+                "EndpointStatus": endpoint.status,
                 "FailureReason": endpoint.failure_reason,
             }
         )

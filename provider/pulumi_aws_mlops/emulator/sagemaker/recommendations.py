@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..faults import Faults
+from ..core.faults import Faults
+from ..core.state import ManagedState
 from .benchmarks import BenchmarkTarget, Measurement, default_candidates, measure
 from .conventions import without_none
 from .endpoints import derived_name
 from .exceptions import ValidationException
-from .lifecycle import Lifecycle
 
 FINISHED = frozenset({"COMPLETED", "FAILED", "STOPPED"})
 DEFAULT_JOB_BENCHMARKS = 5
@@ -75,29 +75,29 @@ class RecommendationsJob:
     description: str | None
     stopping_conditions: dict[str, Any] | None
     output_config: dict[str, Any] | None
-    tags: list[dict[str, str]]
     benchmarks: list[Benchmark]
     creation_time: datetime
     faults: Faults = field(repr=False)
+    state: ManagedState = field(repr=False)
+    sequence: int = 0  # Creation order: the tie-breaker of list operations.
     fails: bool = False  # Decided at creation: the last benchmark fails, and the job with it.
     completion_time: datetime | None = field(default=None, init=False)
     failure_reason: str | None = field(default=None, init=False)
     stop_requested_at: datetime | None = field(default=None, init=False)
-    lifecycle: Lifecycle = field(init=False)
 
     def __post_init__(self) -> None:
         if self.fails and self.benchmarks:
             self.benchmarks[-1].fails = True
-        self.lifecycle = Lifecycle("PENDING", self.creation_time, finished=FINISHED, durations=self.faults.duration)
-        self.lifecycle.schedule_after("recommendations_start", self.creation_time, "IN_PROGRESS", self._on_in_progress)
+        self.state.after(self.faults.duration("recommendations_start"), "IN_PROGRESS", self._on_in_progress,
+                         begun=self.creation_time)
 
     @property
     def status(self) -> str:
-        return self.lifecycle.status
+        return self.state.status
 
     @property
     def last_modified_time(self) -> datetime:
-        return self.lifecycle.changed_at
+        return self.state.since
 
     # -- scheduled transitions ------------------------------------------------------------------
     def _on_in_progress(self, at: datetime) -> None:
@@ -115,9 +115,9 @@ class RecommendationsJob:
             # The last wave ends exactly when the job does, whatever the rounding of the waves.
             benchmark.ends_at = min(at + timedelta(seconds=(wave + 1) * wave_seconds), finished_at)
         if any(benchmark.fails for benchmark in self.benchmarks):
-            self.lifecycle.schedule(finished_at, "FAILED", self._on_failed)
+            self.state.schedule(finished_at, "FAILED", self._on_failed)
         else:
-            self.lifecycle.schedule(finished_at, "COMPLETED", self._on_finished)
+            self.state.schedule(finished_at, "COMPLETED", self._on_finished)
 
     def _on_finished(self, at: datetime) -> None:
         self.completion_time = at
@@ -130,13 +130,13 @@ class RecommendationsJob:
     def stop(self, now: datetime) -> None:
         if self.status == "STOPPING":
             return  # Already on its way: stopping again changes nothing.
-        if self.lifecycle.finished:
+        if self.state.finished:
             raise ValidationException(
                 f"Inference recommendations job '{self.name}' is {self.status} and cannot be stopped."
             )
         self.stop_requested_at = now
-        self.lifecycle.move_to("STOPPING", now)
-        self.lifecycle.schedule_after("recommendations_stop", now, "STOPPED", self._on_finished)
+        self.state.move_to("STOPPING")
+        self.state.after(self.faults.duration("recommendations_stop"), "STOPPED", self._on_finished, begun=now)
 
     # -- benchmark progress ---------------------------------------------------------------------
     def step_status(self, benchmark: Benchmark, now: datetime) -> str:

@@ -1,0 +1,177 @@
+"""Everything the emulator needs from moto beyond `mock_aws`, in one place.
+
+moto owns S3, IAM, STS and SageMaker's models, model packages, endpoint configs and endpoints; the
+emulator reads and changes some of that state. moto has no public API for it, so this module touches
+moto's internals -- its backends, `FakeEndpoint._process_production_variants`, the `_models` dict,
+an attribute it sets on moto's objects -- and nothing else in the emulator does. It is written for
+the moto minor release pinned in pyproject.toml's `emulator` extra; a moto upgrade starts here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from moto.core.models import botocore_stubber
+from moto.s3.exceptions import S3ClientError
+from moto.s3.models import FakeKey, s3_backends
+from moto.sagemaker.models import FakeEndpoint, FakeEndpointConfig, SageMakerModelBackend, sagemaker_backends
+from moto.utilities.utils import get_partition
+
+# moto's endpoints and endpoint configs have no shadow variants of their own, but moto's Describe
+# responses are built from every attribute, so setting this one adds `ShadowProductionVariants`.
+_SHADOW_VARIANTS = "shadow_production_variants"
+
+__all__ = ["EndpointView", "MotoSageMaker", "botocore_stubber", "read_s3_objects", "reset", "server_app"]
+
+
+# -- the two ways of running ------------------------------------------------------------------------
+def server_app() -> Any:
+    """moto's own WSGI application, which the emulator's server hands every request it does not answer."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    return DomainDispatcherApplication(create_backend_app)
+
+
+def reset() -> None:
+    """Forget every resource moto holds (the server's `/_emulator/reset`)."""
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()
+
+
+# -- S3 ---------------------------------------------------------------------------------------------
+def read_s3_objects(account_id: str, region: str, bucket: str, prefix: str) -> list[tuple[str, bytes]] | None:
+    """(key, body) of every object under `prefix`, in key order; None when the bucket does not exist."""
+    backend = s3_backends[account_id][get_partition(region)]
+    try:
+        fake_bucket = backend.get_bucket(bucket)
+    except S3ClientError:
+        return None
+    return [
+        (key, stored.value)
+        for key, stored in sorted(fake_bucket.keys.items())
+        if key.startswith(prefix) and not key.endswith("/") and isinstance(stored, FakeKey)
+    ]
+
+
+# -- SageMaker --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EndpointView:
+    """What the emulated SageMaker operations read of one of moto's endpoints."""
+
+    name: str
+    status: str
+    config_name: str
+    failure_reason: str | None
+    asynchronous: bool
+    serverless: bool
+    # The instance type of the first production variant of the endpoint's config.
+    instance_type: str | None
+    production_variants: list[dict[str, Any]]
+    shadow_variants: list[dict[str, Any]]
+
+
+class MotoSageMaker:
+    """moto's SageMaker backend for one account and region."""
+
+    def __init__(self, account_id: str, region_name: str) -> None:
+        self.account_id = account_id
+        self.region_name = region_name
+
+    @property
+    def _backend(self) -> SageMakerModelBackend:
+        # Looked up on every use: moto replaces its backends whenever `mock_aws` starts or resets.
+        return sagemaker_backends[self.account_id][self.region_name]
+
+    def has_model(self, model_name: str) -> bool:
+        return model_name in self._backend._models
+
+    def has_model_package(self, model_package_arn: str) -> bool:
+        return model_package_arn in self._backend.model_packages
+
+    def endpoint(self, endpoint_name: str) -> EndpointView | None:
+        endpoint = self._backend.endpoints.get(endpoint_name)
+        if endpoint is None:
+            return None
+        config = self._backend.endpoint_configs.get(endpoint.endpoint_config_name)
+        config_variants = config.production_variants if config is not None else []
+        return EndpointView(
+            name=endpoint_name,
+            status=endpoint.endpoint_status,
+            config_name=endpoint.endpoint_config_name,
+            failure_reason=endpoint.failure_reason,
+            asynchronous=bool(config is not None and config.async_inference_config),
+            serverless=any("CurrentServerlessConfig" in variant for variant in endpoint.production_variants),
+            instance_type=next((v["InstanceType"] for v in config_variants if v.get("InstanceType")), None),
+            production_variants=[dict(variant) for variant in endpoint.production_variants],
+            shadow_variants=[dict(variant) for variant in getattr(endpoint, _SHADOW_VARIANTS, [])],
+        )
+
+    def deploy(self, endpoint_name: str, config_name: str, production_variants: list[dict[str, Any]],
+               shadow_variants: list[dict[str, Any]], at: datetime) -> None:
+        """Create an endpoint config with these (ProductionVariant-shaped) variants and move the endpoint onto it."""
+        endpoint = self._backend.endpoints.get(endpoint_name)
+        if endpoint is None:
+            return  # Deleted behind the emulated resource's back: there is nothing left to change.
+        self._register_config(config_name, production_variants, shadow_variants)
+        endpoint.endpoint_config_name = config_name
+        endpoint.production_variants = self._summaries(endpoint, production_variants, at)
+        self._set_shadow_variants(endpoint, self._summaries(endpoint, shadow_variants, at))
+        endpoint.last_modified_time = at.replace(tzinfo=None)
+
+    def restore(self, endpoint_name: str, view: EndpointView, unless_moved_from: str, at: datetime) -> None:
+        """Put the endpoint back as `view` saw it, unless someone moved it off `unless_moved_from` since."""
+        endpoint = self._backend.endpoints.get(endpoint_name)
+        if endpoint is None or endpoint.endpoint_config_name != unless_moved_from:
+            return
+        endpoint.endpoint_config_name = view.config_name
+        endpoint.production_variants = [dict(variant) for variant in view.production_variants]
+        self._set_shadow_variants(endpoint, [dict(variant) for variant in view.shadow_variants])
+        endpoint.last_modified_time = at.replace(tzinfo=None)
+
+    @staticmethod
+    def _set_shadow_variants(endpoint: FakeEndpoint, variants: list[dict[str, Any]]) -> None:
+        if variants:
+            setattr(endpoint, _SHADOW_VARIANTS, variants)
+        elif hasattr(endpoint, _SHADOW_VARIANTS):
+            delattr(endpoint, _SHADOW_VARIANTS)
+
+    def _register_config(self, name: str, production_variants: list[dict[str, Any]],
+                         shadow_variants: list[dict[str, Any]]) -> None:
+        # Built empty and filled afterwards: moto's constructor checks instance types against an
+        # older list than the service model's, which would refuse types SageMaker accepts.
+        config = FakeEndpointConfig(  # type: ignore[abstract]  # moto's CloudFormation hooks are unused here.
+            account_id=self.account_id,
+            region_name=self.region_name,
+            endpoint_config_name=name,
+            production_variants=[],
+            async_inference_config={},
+            data_capture_config={},
+            tags=[],
+            kms_key_id=None,  # type: ignore[arg-type]
+        )
+        config.production_variants = production_variants
+        if shadow_variants:
+            setattr(config, _SHADOW_VARIANTS, shadow_variants)
+        self._backend.endpoint_configs[name] = config
+
+    def _summaries(self, endpoint: FakeEndpoint, variants: list[dict[str, Any]], at: datetime) -> list[dict[str, Any]]:
+        """moto's variant summaries plus the deployed image, which is how DescribeEndpoint shows the model."""
+        summaries = endpoint._process_production_variants(variants)
+        for summary, variant in zip(summaries, variants, strict=True):
+            image = self._image_of(variant["ModelName"])
+            if image:
+                summary["DeployedImages"] = [
+                    {"SpecifiedImage": image, "ResolvedImage": image, "ResolutionTime": at.replace(tzinfo=None)}
+                ]
+        return summaries
+
+    def _image_of(self, model_name: str) -> str | None:
+        model = self._backend._models.get(model_name)
+        if model is None:
+            return None
+        containers = [model.primary_container, *model.containers] if model.primary_container else model.containers
+        images = [str(container["Image"]) for container in containers if container.get("Image")]
+        return images[0] if images else None
