@@ -45,7 +45,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=_duration, action="append", default=[], metavar="NAME=SECONDS",
                         help="simulated duration of a transition, e.g. training=1800 (repeatable)")
     parser.add_argument("--fail-next", action="append", default=[], metavar="KIND",
-                        help="make the next run of KIND fail: ingestion, training, experiment, recommendations")
+                        help="make the next run of KIND fail: ingestion, training, scheduler_start, import, experiment, "
+                             "recommendations")
     parser.add_argument("--quota", type=_quota, action="append", default=[], metavar="NAME=N",
                         help="raise a service quota, e.g. models=100 (datasets, models, inference_schedulers, "
                              "label_groups, active_experiments, active_recommendation_jobs)")

@@ -32,8 +32,8 @@ from datetime import datetime, timezone
 from typing import Any, Literal
 
 from .core.arns import partition
+from .core.iam_matching import ContextValue, PolicyError, action_matches, condition_holds, resource_matches
 from .iam_actions import ARN_FORMATS, OPERATIONS, TAGGING_ACTIONS, Operation, Target
-from .iam_matching import ContextValue, PolicyError, action_matches, condition_holds, resource_matches
 
 Effect = Literal["Allow", "ExplicitDeny", "ImplicitDeny"]
 # The ID segment of an ARN the request is about to create (the service has not chosen it yet).

@@ -1,4 +1,4 @@
-"""Tags on every taggable resource, the operations left unemulated, and fault injection with boto3's retries."""
+"""Tags on every taggable resource, and fault injection with boto3's retries."""
 
 from __future__ import annotations
 
@@ -9,25 +9,7 @@ from botocore.config import Config
 
 from pulumi_aws_mlops.emulator import Emulator
 
-from .support import ACCOUNT, Lookout, fails
-
-REFUSED: dict[str, dict[str, Any]] = {
-    "import_dataset": {"SourceDatasetArn": f"arn:aws:lookoutequipment:us-east-1:{ACCOUNT}:dataset/a/b"},
-    "import_model_version": {"SourceModelVersionArn": (f"arn:aws:lookoutequipment:us-east-1:{ACCOUNT}:model/m/id/"
-                                                       "model-version/1"), "DatasetName": "pump"},
-    "update_active_model_version": {"ModelName": "m", "ModelVersion": 1},
-    "create_retraining_scheduler": {"ModelName": "m", "RetrainingFrequency": "P30D", "LookbackWindow": "P180D"},
-    "describe_retraining_scheduler": {"ModelName": "m"},
-    "list_retraining_schedulers": {},
-    "start_retraining_scheduler": {"ModelName": "m"},
-    "stop_retraining_scheduler": {"ModelName": "m"},
-    "update_retraining_scheduler": {"ModelName": "m"},
-    "delete_retraining_scheduler": {"ModelName": "m"},
-    "put_resource_policy": {"ResourceArn": f"arn:aws:lookoutequipment:us-east-1:{ACCOUNT}:model/m/id",
-                            "ResourcePolicy": "{}"},
-    "describe_resource_policy": {"ResourceArn": f"arn:aws:lookoutequipment:us-east-1:{ACCOUNT}:model/m/id"},
-    "delete_resource_policy": {"ResourceArn": f"arn:aws:lookoutequipment:us-east-1:{ACCOUNT}:model/m/id"},
-}
+from .support import Lookout, fails
 
 
 def test_tags(lookout: Lookout, l4e: Any) -> None:
@@ -55,13 +37,6 @@ def test_tags_on_models_and_schedulers(lookout: Lookout, l4e: Any) -> None:
                  lambda: l4e.untag_resource(ResourceArn=model_arn + "x", TagKeys=["kind"]),
                  lambda: l4e.list_tags_for_resource(ResourceArn="arn:aws:s3:::bucket")):
         fails(call, "ResourceNotFoundException")
-
-
-@pytest.mark.parametrize("method", sorted(REFUSED))
-def test_operations_left_out_are_refused_by_name(l4e: Any, emulator: Emulator, method: str) -> None:
-    message = fails(lambda: getattr(l4e, method)(**REFUSED[method]), "NotImplementedException", 501)
-    operation = emulator.calls[-1].operation
-    assert message == f"The pulumi-aws-mlops emulator does not implement LookoutEquipment {operation}"
 
 
 def test_throttling_and_server_errors(l4e: Any, emulator: Emulator) -> None:

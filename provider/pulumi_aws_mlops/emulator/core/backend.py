@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from .clock import Clock
 from .faults import Faults
@@ -27,6 +27,9 @@ class Runtime(Protocol):
     faults: Faults
     quotas: Quotas
 
+    def backend(self, service: str, account: str, region: str) -> Any:
+        """Another account's or region's backend (a cross-account import reads its source there)."""
+
 
 class BaseBackend:
     def __init__(self, runtime: Runtime, account_id: str, region_name: str) -> None:
@@ -38,9 +41,9 @@ class BaseBackend:
     def now(self) -> datetime:
         return self.runtime.clock.now()
 
-    def state(self, status: str, *, finished: Iterable[str] = ()) -> ManagedState:
-        """A new status on the emulator's clock."""
-        return ManagedState(self.runtime.clock, status, finished=finished)
+    def state(self, status: str, *, finished: Iterable[str] = (), since: datetime | None = None) -> ManagedState:
+        """A new status on the emulator's clock (entered now, or at `since`)."""
+        return ManagedState(self.runtime.clock, status, finished=finished, since=since)
 
     def managed_states(self) -> Iterable[ManagedState]:
         """The status of every live resource: `settle` brings them all to the present."""

@@ -15,6 +15,9 @@ DEFAULT_DURATIONS: dict[str, float] = {
     "training": 3600.0,
     "scheduler_start": 30.0,
     "scheduler_stop": 30.0,
+    "retraining_scheduler_start": 30.0,
+    "retraining_scheduler_stop": 30.0,
+    "import": 300.0,
     "experiment_create": 60.0,
     "experiment_start": 60.0,
     "experiment_update": 30.0,
@@ -25,7 +28,7 @@ DEFAULT_DURATIONS: dict[str, float] = {
 }
 
 # Long operations whose next run can be forced to fail.
-FAILABLE = ("ingestion", "training", "scheduler_start", "experiment", "recommendations")
+FAILABLE = ("ingestion", "training", "scheduler_start", "import", "experiment", "recommendations")
 
 
 @dataclass

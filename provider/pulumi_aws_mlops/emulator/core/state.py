@@ -38,13 +38,15 @@ class Transition:
 class ManagedState:
     """The status of one long-running resource: what it went through, and the transitions still to come.
 
-    `finished` names the terminal statuses (see `finished`).
+    `finished` names the terminal statuses (see `finished`); `since` is when the first status began, when that
+    is not now (work a transition's hook starts at the transition's due time).
     """
 
-    def __init__(self, clock: Clock, status: str, *, finished: Iterable[str] = ()) -> None:
+    def __init__(self, clock: Clock, status: str, *, finished: Iterable[str] = (),
+                 since: datetime | None = None) -> None:
         self._clock = clock
         self._finished = frozenset(finished)
-        self._history: list[tuple[datetime, str]] = [(clock.now(), status)]
+        self._history: list[tuple[datetime, str]] = [(since or clock.now(), status)]
         self._pending: list[Transition] = []
         # Keeps transitions due at the same instant in the order they were planned.
         self._sequence = itertools.count()

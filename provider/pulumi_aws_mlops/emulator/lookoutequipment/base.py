@@ -23,6 +23,8 @@ from .exceptions import ConflictException, ValidationException, not_found, quota
 if TYPE_CHECKING:
     from .datasets import Dataset, IngestionJob
     from .labels import LabelGroup
+    from .policies import ResourcePolicy
+    from .retraining import RetrainingScheduler
     from .schedulers import InferenceScheduler
     from .training import Model
 
@@ -52,6 +54,10 @@ class LookoutEquipmentBase(BaseBackend):
         self.models: dict[str, Model] = {}
         self.inference_schedulers: dict[str, InferenceScheduler] = {}
         self.label_groups: dict[str, LabelGroup] = {}
+        # By model name: a model has at most one.
+        self.retraining_schedulers: dict[str, RetrainingScheduler] = {}
+        # By the ARN of the dataset, model or model version they are attached to.
+        self.policies: dict[str, ResourcePolicy] = {}
         self.tags = TagStore(missing=lambda resource: not_found("Resource", resource), limit=MAX_TAGS,
                              too_many=lambda count, limit: quota_exceeded(f"tags on a resource ({count} requested)",
                                                                           limit))
@@ -60,7 +66,9 @@ class LookoutEquipmentBase(BaseBackend):
     def managed_states(self) -> Iterator[ManagedState]:
         yield from (job.state for job in self.ingestion_jobs.values())
         yield from (model.state for model in self.models.values())
+        yield from (version.state for model in self.models.values() for version in model.versions[1:])
         yield from (scheduler.state for scheduler in self.inference_schedulers.values())
+        yield from (scheduler.state for scheduler in self.retraining_schedulers.values())
 
     # -- helpers --------------------------------------------------------------------------------
     def _arn(self, kind: str, name: str) -> str:

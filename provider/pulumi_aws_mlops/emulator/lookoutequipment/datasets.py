@@ -19,36 +19,44 @@ from .base import LookoutEquipmentBase, Tags, parse_schema
 from .exceptions import ConflictException, ValidationException, not_found
 from .ingestion import DEFAULT_KEY_PATTERN, IngestionFailed, IngestionResult, ingest, key_delimiter, read_s3
 
+# A dataset receiving data (an ingestion or an import): no other job starts, and it cannot be deleted.
+BUSY = frozenset({"INGESTION_IN_PROGRESS", "IMPORT_IN_PROGRESS"})
+
 
 @dataclass(eq=False)
 class IngestionJob:
     job_id: str
     dataset: Dataset
-    input_configuration: dict[str, Any]
-    role_arn: str
+    # None for an ImportDataset job, which copies the data of `source_dataset_arn` instead.
+    input_configuration: dict[str, Any] | None
+    role_arn: str | None
     created_at: datetime
     result: IngestionResult
     state: ManagedState
+    source_dataset_arn: str | None = None
 
     @property
     def status(self) -> str:
         return self.state.status
 
+    def origin(self) -> dict[str, Any]:
+        """Where the job's data came from: an S3 location read with a role, or the dataset it was imported from."""
+        if self.source_dataset_arn is not None:
+            return {"SourceDatasetArn": self.source_dataset_arn}
+        return {"IngestionInputConfiguration": self.input_configuration, "RoleArn": self.role_arn}
+
     def summary(self) -> dict[str, Any]:
-        return {
-            "JobId": self.job_id,
-            "DatasetName": self.dataset.name,
-            "DatasetArn": self.dataset.arn,
-            "IngestionInputConfiguration": self.input_configuration,
-            "Status": self.status,
-        }
+        summary: dict[str, Any] = {"JobId": self.job_id, "DatasetName": self.dataset.name,
+                                   "DatasetArn": self.dataset.arn, "Status": self.status}
+        if self.input_configuration is not None:
+            summary["IngestionInputConfiguration"] = self.input_configuration
+        return summary
 
     def describe(self) -> dict[str, Any]:
         described: dict[str, Any] = {
             "JobId": self.job_id,
             "DatasetArn": self.dataset.arn,
-            "IngestionInputConfiguration": self.input_configuration,
-            "RoleArn": self.role_arn,
+            **self.origin(),
             "CreatedAt": self.created_at,
             "Status": self.status,
         }
@@ -100,6 +108,8 @@ class Dataset:
         latest = self.latest_job
         if latest is not None and latest.status == "IN_PROGRESS":
             return "INGESTION_IN_PROGRESS"
+        if latest is not None and latest.status == "IMPORT_IN_PROGRESS":
+            return "IMPORT_IN_PROGRESS"
         return "ACTIVE" if self.ingested else "CREATED"
 
     @property
@@ -120,8 +130,7 @@ class Dataset:
             described["ServerSideKmsKeyId"] = self.kms_key_arn
         latest, ingested = self.latest_job, self.ingested
         if latest is not None:
-            described["IngestionInputConfiguration"] = latest.input_configuration
-            described["RoleArn"] = latest.role_arn
+            described.update(latest.origin())
         if ingested is not None:
             described.update(ingested.result_fields())
         return described
@@ -153,7 +162,7 @@ class DatasetOperations(LookoutEquipmentBase):
         # botocore's documentation says only ingestion jobs and schedulers block a delete; the emulator
         # also keeps a dataset its models refer to, as the project's design (and the console) has it.
         dataset = self.dataset(dataset_name)
-        if dataset.status == "INGESTION_IN_PROGRESS":
+        if dataset.status in BUSY:
             raise ConflictException(f"Dataset {dataset_name} has an ingestion job in progress; wait for it to finish")
         users = sorted(model.name for model in self.models.values() if model.dataset is dataset)
         if users:
@@ -166,7 +175,7 @@ class DatasetOperations(LookoutEquipmentBase):
     def start_data_ingestion_job(self, *, dataset_name: str, ingestion_input_configuration: dict[str, Any],
                                  role_arn: str, client_token: str | None = None) -> IngestionJob:
         dataset = self.dataset(dataset_name)
-        if dataset.status == "INGESTION_IN_PROGRESS":
+        if dataset.status in BUSY:
             raise ConflictException(f"Dataset {dataset.name} already has an ingestion job in progress")
         s3 = ingestion_input_configuration["S3InputConfiguration"]
         key_pattern = s3.get("KeyPattern") or DEFAULT_KEY_PATTERN

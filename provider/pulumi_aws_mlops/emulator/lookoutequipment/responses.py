@@ -1,7 +1,8 @@
 """Thin request handling: call the backend with the request's arguments, shape what it returns.
 
 The engine has already validated every request against the service model and turned it into keyword
-arguments; an operation of the service model without a method here is answered NotImplementedException.
+arguments. Every operation of the service model has a method here (an operation without one would be
+answered NotImplementedException).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from ..core.paginator import Page
 from ..core.responses import BaseResponse
 from ..core.tags import to_tag_list
 from .backend import LookoutEquipmentBackend
+from .retraining import RetrainingScheduler
 from .schedulers import InferenceScheduler
+from .versions import active_version
 
 T = TypeVar("T")
 Response = dict[str, Any]
@@ -33,6 +36,11 @@ class LookoutEquipmentResponse(BaseResponse):
     def create_dataset(self) -> Response:
         dataset = self.backend.create_dataset(**self.arguments)
         return {"DatasetName": dataset.name, "DatasetArn": dataset.arn, "Status": dataset.status}
+
+    def import_dataset(self) -> Response:
+        job = self.backend.import_dataset(**self.arguments)
+        return {"DatasetName": job.dataset.name, "DatasetArn": job.dataset.arn, "Status": job.dataset.status,
+                "JobId": job.job_id}
 
     def describe_dataset(self) -> Response:
         return self.backend.describe_dataset(**self.arguments).describe()
@@ -63,10 +71,12 @@ class LookoutEquipmentResponse(BaseResponse):
         return {"ModelArn": model.arn, "Status": model.status}
 
     def describe_model(self) -> Response:
-        return self.backend.describe_model(**self.arguments).describe()
+        model = self.backend.describe_model(**self.arguments)
+        return {**model.describe(), **self.backend.retraining_fields(model)}
 
     def list_models(self) -> Response:
-        return _listed(self.backend.list_models(**self.arguments), "ModelSummaries", lambda m: m.summary())
+        return _listed(self.backend.list_models(**self.arguments), "ModelSummaries",
+                       lambda m: {**m.summary(), **self.backend.retraining_summary(m)})
 
     def update_model(self) -> None:
         self.backend.update_model(**self.arguments)
@@ -75,11 +85,62 @@ class LookoutEquipmentResponse(BaseResponse):
         self.backend.delete_model(**self.arguments)
 
     def describe_model_version(self) -> Response:
-        return self.backend.describe_model_version(**self.arguments).describe_version()
+        return self.backend.describe_model_version(**self.arguments).describe()
 
     def list_model_versions(self) -> Response:
         return _listed(self.backend.list_model_versions(**self.arguments), "ModelVersionSummaries",
-                       lambda m: m.version_summary())
+                       lambda v: v.summary())
+
+    def update_active_model_version(self) -> Response:
+        current, previous = self.backend.update_active_model_version(**self.arguments)
+        response: Response = {"ModelName": current.model.name, "ModelArn": current.model.arn,
+                              "CurrentActiveVersion": current.number, "CurrentActiveVersionArn": current.arn}
+        if previous is not None:
+            response.update(PreviousActiveVersion=previous.number, PreviousActiveVersionArn=previous.arn)
+        return response
+
+    def import_model_version(self) -> Response:
+        version = self.backend.import_model_version(**self.arguments)
+        return {"ModelName": version.model.name, "ModelArn": version.model.arn, "ModelVersionArn": version.arn,
+                "ModelVersion": version.number, "Status": version.status}
+
+    # -- retraining schedulers ------------------------------------------------------------------
+    def create_retraining_scheduler(self) -> Response:
+        return self._retraining_state(self.backend.create_retraining_scheduler(**self.arguments))
+
+    def describe_retraining_scheduler(self) -> Response:
+        return self.backend.describe_retraining_scheduler(**self.arguments).describe()
+
+    def list_retraining_schedulers(self) -> Response:
+        return _listed(self.backend.list_retraining_schedulers(**self.arguments), "RetrainingSchedulerSummaries",
+                       lambda s: s.summary())
+
+    def start_retraining_scheduler(self) -> Response:
+        return self._retraining_state(self.backend.start_retraining_scheduler(**self.arguments))
+
+    def stop_retraining_scheduler(self) -> Response:
+        return self._retraining_state(self.backend.stop_retraining_scheduler(**self.arguments))
+
+    @staticmethod
+    def _retraining_state(scheduler: RetrainingScheduler) -> Response:
+        return {"ModelName": scheduler.model.name, "ModelArn": scheduler.model.arn, "Status": scheduler.status}
+
+    def update_retraining_scheduler(self) -> None:
+        self.backend.update_retraining_scheduler(**self.arguments)
+
+    def delete_retraining_scheduler(self) -> None:
+        self.backend.delete_retraining_scheduler(**self.arguments)
+
+    # -- resource policies ----------------------------------------------------------------------
+    def put_resource_policy(self) -> Response:
+        policy = self.backend.put_resource_policy(**self.arguments)
+        return {"ResourceArn": policy.resource_arn, "PolicyRevisionId": policy.revision_id}
+
+    def describe_resource_policy(self) -> Response:
+        return self.backend.describe_resource_policy(**self.arguments).describe()
+
+    def delete_resource_policy(self) -> None:
+        self.backend.delete_resource_policy(**self.arguments)
 
     # -- label groups and labels ----------------------------------------------------------------
     def create_label_group(self) -> Response:
@@ -113,8 +174,12 @@ class LookoutEquipmentResponse(BaseResponse):
     # -- inference schedulers -------------------------------------------------------------------
     def create_inference_scheduler(self) -> Response:
         scheduler = self.backend.create_inference_scheduler(**self.arguments)
-        return {"InferenceSchedulerArn": scheduler.arn, "InferenceSchedulerName": scheduler.name,
-                "Status": scheduler.status, "ModelQuality": scheduler.model.outcome.quality}
+        response: Response = {"InferenceSchedulerArn": scheduler.arn, "InferenceSchedulerName": scheduler.name,
+                              "Status": scheduler.status}
+        active = active_version(scheduler.model)
+        if active is not None and active.outcome.quality:
+            response["ModelQuality"] = active.outcome.quality
+        return response
 
     def describe_inference_scheduler(self) -> Response:
         return self.backend.describe_inference_scheduler(**self.arguments).describe(self.backend.now)

@@ -20,6 +20,7 @@ from ..core.tokens import idempotent
 from .base import LookoutEquipmentBase, Tags
 from .exceptions import ConflictException, ValidationException
 from .training import Model, diagnostics, stable_random
+from .versions import active_version
 
 # An inference execution is IN_PROGRESS for this long after its scheduled start.
 EXECUTION_SECONDS = 60.0
@@ -84,9 +85,11 @@ class Execution:
             "DataInputConfiguration": settings.input_configuration,
             "DataOutputConfiguration": settings.output_configuration,
             "Status": self.status,
-            "ModelVersion": 1,
-            "ModelVersionArn": scheduler.model.version_arn,
         }
+        # The version active when the run began (a version activated meanwhile is used from the next run on).
+        version = active_version(scheduler.model, self.scheduled_start)
+        if version is not None:
+            summary.update(ModelVersion=version.number, ModelVersionArn=version.arn)
         if self.status == "SUCCESS":
             output = settings.output_configuration["S3OutputConfiguration"]
             summary["CustomerResultObject"] = {

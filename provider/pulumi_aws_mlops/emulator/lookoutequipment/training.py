@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,8 +21,16 @@ from ..core.timestamps import iso
 from ..core.tokens import idempotent
 from .base import LookoutEquipmentBase, Tags, parse_schema
 from .datasets import Dataset
-from .exceptions import ConflictException, ValidationException, not_found
+from .exceptions import ConflictException, ValidationException
 from .ingestion import IngestionFailed, LabelWindow, read_labels, read_s3
+from .versions import (
+    ModelVersion,
+    active_version,
+    current_version,
+    first_version,
+    latest_retraining,
+    model_version_fields,
+)
 
 _OFF_CONDITION = re.compile(r"(?P<component>[^\\\s]+)\\(?P<sensor>[^\s<>]+)\s*[<>]\s*-?\d+(\.\d+)?")
 TIME_WINDOW_KINDS = ("Training", "Evaluation")
@@ -45,6 +53,7 @@ class Model:
     schema: DatasetSchema
     kms_key_arn: str | None
     created_at: datetime
+    # The first version's status and outcome (see versions.py: every version has its own).
     state: ManagedState
     outcome: TrainingOutcome
     last_updated: datetime
@@ -54,15 +63,17 @@ class Model:
     off_condition: str | None = None
     model_diagnostics_output_configuration: dict[str, Any] | None = None
     # TrainingDataStartTime, TrainingDataEndTime, EvaluationDataStartTime, EvaluationDataEndTime as given.
-    time_windows: dict[str, datetime] | None = None
+    time_windows: dict[str, datetime] = field(default_factory=dict)
+    versions: list[ModelVersion] = field(default_factory=list)
+    # Activations after the first success, (when, version): UpdateActiveModelVersion and promotions.
+    activations: list[tuple[datetime, ModelVersion]] = field(default_factory=list)
+    # Inference data kept for retraining beyond the running schedulers' own (deleted schedulers', imported).
+    accumulated_inference: list[tuple[datetime, datetime]] = field(default_factory=list)
 
     @property
     def status(self) -> str:
-        return self.state.status
-
-    @property
-    def version_arn(self) -> str:
-        return f"{self.arn}/model-version/1"
+        current = current_version(self)
+        return current.status if current is not None else self.state.status
 
     @property
     def label_group_name(self) -> str | None:
@@ -78,36 +89,27 @@ class Model:
             "Status": self.status,
             "CreatedAt": self.created_at,
         }
-        if self.status == "SUCCESS":
-            summary.update(ActiveModelVersion=1, ActiveModelVersionArn=self.version_arn,
-                           ModelQuality=self.outcome.quality)
+        active = active_version(self)
+        if active is not None:
+            summary.update(ActiveModelVersion=active.number, ActiveModelVersionArn=active.arn)
+            if active.outcome.quality:
+                summary["ModelQuality"] = active.outcome.quality
+        retraining = latest_retraining(self)
+        if retraining is not None:
+            summary.update(LatestScheduledRetrainingStatus=retraining.status,
+                           LatestScheduledRetrainingModelVersion=retraining.number,
+                           LatestScheduledRetrainingStartTime=retraining.created_at)
         if self.model_diagnostics_output_configuration is not None:
             summary["ModelDiagnosticsOutputConfiguration"] = self.model_diagnostics_output_configuration
         return summary
 
     def describe(self) -> dict[str, Any]:
-        described = {**self.summary(), **self._training_fields(), "LastUpdatedTime": self.last_updated}
-        if self.status == "SUCCESS":
-            described["ModelVersionActivatedAt"] = self.state.since
+        described = {**self.summary(), **self._training_fields(), **model_version_fields(self),
+                     "LastUpdatedTime": self.last_updated}
+        current = current_version(self)
+        if current is not None:
+            described.update(current.result_fields())
         return described
-
-    def describe_version(self) -> dict[str, Any]:
-        return {**self.version_summary(), **self._training_fields(), "DatasetName": self.dataset.name,
-                "DatasetArn": self.dataset.arn, "LastUpdatedTime": self.last_updated}
-
-    def version_summary(self) -> dict[str, Any]:
-        summary: dict[str, Any] = {
-            "ModelName": self.name,
-            "ModelArn": self.arn,
-            "ModelVersion": 1,
-            "ModelVersionArn": self.version_arn,
-            "CreatedAt": self.created_at,
-            "Status": self.status,
-            "SourceType": "TRAINING",
-        }
-        if self.status == "SUCCESS":
-            summary["ModelQuality"] = self.outcome.quality
-        return summary
 
     def _training_fields(self) -> dict[str, Any]:
         fields: dict[str, Any] = {"Schema": self.schema.to_json()}
@@ -117,17 +119,9 @@ class Model:
                            ("ModelDiagnosticsOutputConfiguration", self.model_diagnostics_output_configuration)):
             if value is not None:
                 fields[key] = value
-        fields.update(self.time_windows or {})
+        fields.update(self.time_windows)
         if self.kms_key_arn:
             fields["ServerSideKmsKeyId"] = self.kms_key_arn
-        status = self.status
-        if status in ("SUCCESS", "FAILED"):
-            fields["TrainingExecutionStartTime"] = self.created_at
-            fields["TrainingExecutionEndTime"] = self.state.since
-        if status == "FAILED":
-            fields["FailedReason"] = self.outcome.failed_reason
-        elif status == "SUCCESS":
-            fields["ModelMetrics"] = self.outcome.metrics
         return fields
 
 
@@ -266,6 +260,7 @@ class ModelOperations(LookoutEquipmentBase):
                       data_pre_processing_configuration=data_pre_processing_configuration, off_condition=off_condition,
                       model_diagnostics_output_configuration=model_diagnostics_output_configuration,
                       time_windows=windows)
+        first_version(model)
         model.state.after(self._duration("training"), "FAILED" if outcome.failed_reason else "SUCCESS")
         return self._add(self.models, model_name, model, model_arn, tags)
 
@@ -335,27 +330,9 @@ class ModelOperations(LookoutEquipmentBase):
         if schedulers:
             raise ConflictException(f"Model {model_name} is used by inference scheduler {', '.join(schedulers)}; "
                                     "delete it first")
+        if model_name in self.retraining_schedulers:
+            raise ConflictException(f"Model {model_name} has a retraining scheduler; delete it first")
         self._forget(self.models, model_name)
-
-    def describe_model_version(self, *, model_name: str, model_version: int) -> Model:
-        model = self.model(model_name)
-        if model_version != 1:
-            raise not_found(f"Version of model {model_name}", str(model_version))
-        return model
-
-    def list_model_versions(self, *, model_name: str, status: str | None = None, source_type: str | None = None,
-                            created_at_start_time: datetime | None = None,
-                            created_at_end_time: datetime | None = None, min_model_version: int | None = None,
-                            max_model_version: int | None = None, next_token: str | None = None,
-                            max_results: int | None = None) -> Page[Model]:
-        model = self.model(model_name)
-        matches = (
-            (not status or model.status == status) and (source_type or "TRAINING") == "TRAINING"
-            and (created_at_start_time is None or model.created_at >= created_at_start_time)
-            and (created_at_end_time is None or model.created_at <= created_at_end_time)
-            and (min_model_version or 1) <= 1 <= (1 if max_model_version is None else max_model_version)
-        )
-        return self._page("ListModelVersions", [model] if matches else [], lambda m: 1, next_token, max_results)
 
 
 def _model_schema(dataset_schema: dict[str, Any] | None, known: DatasetSchema, dataset_name: str) -> DatasetSchema:
