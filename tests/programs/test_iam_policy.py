@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +23,29 @@ import pytest
 from botocore.exceptions import ClientError
 
 from pulumi_aws_mlops._internal.errors import WaitTimeoutError
-from pulumi_aws_mlops.emulator import Emulator
+from pulumi_aws_mlops.emulator import DEFAULT_ORIGIN, Clock, Emulator
 from pulumi_aws_mlops.emulator.iam_policy import Check as IamCheck
 from pulumi_aws_mlops.emulator.iam_policy import Decision, RequestContext, authorize, evaluate, parse_policy
-from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
+from pulumi_aws_mlops.lookoutequipment import (
+    DatasetProvider,
+    InferenceSchedulerProvider,
+    LabelGroupProvider,
+    ModelProvider,
+    ResourcePolicyProvider,
+    RetrainingSchedulerProvider,
+)
 from pulumi_aws_mlops.sagemaker import InferenceExperimentProvider, InferenceRecommendationsJobProvider
 from tests.support.lifecycle import checked, create, update
-from tests.support.lookoutequipment import dataset_inputs, model_inputs, scheduler_inputs
+from tests.support.lookoutequipment import (
+    LABELS,
+    dataset_inputs,
+    import_policy,
+    label_group_inputs,
+    model_inputs,
+    policy_inputs,
+    retraining_inputs,
+    scheduler_inputs,
+)
 from tests.support.sagemaker import experiment_inputs, job_inputs
 
 from .conftest import ACCOUNT, BUCKET, EXAMPLES
@@ -42,26 +58,15 @@ SAGEMAKER_ROLE = "arn:aws:iam::123456789012:role/sagemaker-shadow-test"
 PASSED_TO = {"lookoutequipment": "lookoutequipment.amazonaws.com", "sagemaker": "sagemaker.amazonaws.com"}
 DEPLOYER = f"arn:aws:sts::{ACCOUNT}:assumed-role/github-deploy/pulumi-up"
 
-# Granted for resources the providers will soon manage (their operations are in the L4E service model and in the
-# emulator): not called by any lifecycle yet. When a provider starts calling one, move it out of this list.
-_RETRAINING = ("CreateRetrainingScheduler", "DescribeRetrainingScheduler", "UpdateRetrainingScheduler",
-               "StartRetrainingScheduler", "StopRetrainingScheduler", "DeleteRetrainingScheduler")
-_LABELS = ("CreateLabelGroup", "DescribeLabelGroup", "UpdateLabelGroup", "DeleteLabelGroup", "CreateLabel",
-           "DescribeLabel", "ListLabels", "DeleteLabel")
-_MODEL_VERSIONS = ("UpdateActiveModelVersion", "DescribeModelVersion", "ListModelVersions")
-_IMPORTS = ("ImportDataset", "ImportModelVersion")
-_RESOURCE_POLICIES = ("PutResourcePolicy", "DescribeResourcePolicy", "DeleteResourcePolicy")
-PLANNED = {
-    f"lookoutequipment:{operation}": reason
-    for operations, reason in (
-        (_RETRAINING, "RetrainingScheduler resource"),
-        (_LABELS, "LabelGroup resource (labels as its items)"),
-        (_MODEL_VERSIONS, "Model: choosing the active version"),
-        (_IMPORTS, "Dataset and Model: import from another account"),
-        (_RESOURCE_POLICIES, "Dataset and Model: resource policies for sharing"),
-    )
-    for operation in operations
-}
+# Granted for resources the providers will soon manage, by action: (why). When a provider starts calling one, it
+# leaves this list. Every Lookout for Equipment action the policy grants is called now.
+PLANNED: dict[str, str] = {}
+
+
+@pytest.fixture
+def emulator_clock() -> Clock:
+    """January 2026: a retraining's lookback window reaches the sample pump's data (from January 2025)."""
+    return Clock(origin=DEFAULT_ORIGIN)
 
 
 def policy(name: str) -> list[dict[str, Any]]:
@@ -133,8 +138,9 @@ def aws_calls(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[l
     assert emulated <= {f"{service}:{operation}" for service, operation, _ in recorded}
 
 
-def lookout_equipment_lifecycles() -> None:
-    """Dataset, model and scheduler: create, update in place (tags, labels, settings), read, delete."""
+def lookout_equipment_lifecycles(emulator: Emulator) -> None:
+    """Every Lookout for Equipment resource: create, update in place (tags, labels, settings), read, delete; a model
+    version pinned after a retraining; a dataset and a model imported, under resource policies."""
     s3_data = {"s3_input_configuration": {"bucket": BUCKET, "prefix": "pump/"}}
     labels = {"s3_input_configuration": {"bucket": BUCKET, "prefix": "pump-labels/"}}
     datasets, models, schedulers = DatasetProvider(), ModelProvider(), InferenceSchedulerProvider()
@@ -153,19 +159,49 @@ def lookout_equipment_lifecycles() -> None:
     _, scheduler_outs = update(schedulers, scheduler, scheduler_outs,
                                {**scheduler_news, "data_upload_frequency": "PT15M"})
 
-    for provider, id_, outs in ((schedulers, scheduler, scheduler_outs), (models, model, model_outs),
+    # Retraining in MANUAL mode, then the new version pinned by the model's input.
+    retrainings, groups, policies = RetrainingSchedulerProvider(), LabelGroupProvider(), ResourcePolicyProvider()
+    retraining_news = retraining_inputs(model, promote_mode="MANUAL")
+    retraining, retraining_outs = create(retrainings, retraining_news)
+    _, retraining_outs = update(retrainings, retraining, retraining_outs, {**retraining_news, "lookback_window": "P540D"})
+    emulator.clock.advance(31 * 86400)
+    _, model_outs = update(models, model, model_outs, {**model_news, "labels_input_configuration": labels,
+                                                       "tags": {"team": "reliability"}, "active_model_version": 2})
+    assert model_outs["active_model_version"] == 2
+
+    group_news = label_group_inputs(tags={"stage": "dev"})
+    group, group_outs = create(groups, group_news)
+    _, group_outs = update(groups, group, group_outs, {**group_news, "labels": LABELS[1:], "tags": {"team": "ml"},
+                                                       "fault_codes": ["BEARING_WEAR", "SEAL_LEAK", "CAVITATION"]})
+
+    # Shared with another account, and imported (here, within the account: no policy is needed for that).
+    dataset_policy_news = policy_inputs(dataset_outs["arn"])
+    dataset_policy, dataset_policy_outs = create(policies, dataset_policy_news)
+    shared = import_policy(dataset_outs["arn"], "lookoutequipment:ImportDataset", "222222222222")
+    _, dataset_policy_outs = update(policies, dataset_policy, dataset_policy_outs,
+                                    {**dataset_policy_news, "resource_policy": shared})
+    copy, copy_outs = create(datasets, {"__name_seed": "proj/dev/copy", "source_dataset_arn": dataset_outs["arn"]})
+    imported_news = {"__name_seed": "proj/dev/copy-model", "dataset_name": copy, "role_arn": L4E_ROLE,
+                     "source_model_version_arn": model_outs["active_model_version_arn"]}
+    imported, imported_outs = create(models, imported_news)
+
+    for provider, id_, outs in ((policies, dataset_policy, dataset_policy_outs),
+                                (models, imported, imported_outs), (datasets, copy, copy_outs),
+                                (retrainings, retraining, retraining_outs), (schedulers, scheduler, scheduler_outs),
+                                (models, model, model_outs), (groups, group, group_outs),
                                 (datasets, dataset, dataset_outs)):
         assert provider.read(id_, outs).id == id_
         provider.delete(id_, outs)
+    assert policies.read(dataset_policy, {}).id is None
 
 
-def sagemaker_lifecycles() -> None:
+def sagemaker_lifecycles(emulator: Emulator) -> None:
     """Shadow test: create (starts it), update in place, read, delete (stops it). Recommendations job: create (waits
     for it), tag it, read, delete; and a job whose create timed out, which delete stops."""
     experiments, jobs = InferenceExperimentProvider(), InferenceRecommendationsJobProvider()
 
     # Scheduled to start tomorrow: the create starts it now (StartInferenceExperiment).
-    tomorrow, later = (datetime.now(timezone.utc) + timedelta(days=days) for days in (1, 3))
+    tomorrow, later = (emulator.clock.now() + timedelta(days=days) for days in (1, 3))
     schedule = {"start_time": f"{tomorrow:%Y-%m-%dT%H:%M:%SZ}", "end_time": f"{later:%Y-%m-%dT%H:%M:%SZ}"}
     experiment_news = experiment_inputs(role_arn=SAGEMAKER_ROLE, tags={"team": "ml"}, schedule=schedule)
     experiment, experiment_outs = create(experiments, experiment_news)
@@ -189,10 +225,10 @@ def sagemaker_lifecycles() -> None:
 
 @pytest.mark.usefixtures("pump_in_s3", "endpoint")
 def test_provider_policy_allows_exactly_the_actions_the_providers_call(
-    aws_calls: list[tuple[str, str, dict[str, Any]]],
+    aws_calls: list[tuple[str, str, dict[str, Any]]], emulator: Emulator,
 ) -> None:
-    lookout_equipment_lifecycles()
-    sagemaker_lifecycles()
+    lookout_equipment_lifecycles(emulator)
+    sagemaker_lifecycles(emulator)
 
     called = {f"{service}:{operation}" for service, operation, _ in aws_calls}
     granted = {action for statement in policy("provider-policy.json") for action in as_list(statement["Action"])}
@@ -221,9 +257,10 @@ def iam_decisions(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterat
 
 
 @pytest.mark.usefixtures("pump_in_s3", "endpoint")
-def test_provider_policy_allows_every_call_on_what_the_providers_own(iam_decisions: list[tuple[str, Decision]]) -> None:
-    lookout_equipment_lifecycles()
-    sagemaker_lifecycles()
+def test_provider_policy_allows_every_call_on_what_the_providers_own(iam_decisions: list[tuple[str, Decision]],
+                                                                     emulator: Emulator) -> None:
+    lookout_equipment_lifecycles(emulator)
+    sagemaker_lifecycles(emulator)
 
     assert {action.split(":")[0] for action, _ in iam_decisions} == set(PASSED_TO)
     denied = [decision.message for _, decision in iam_decisions if not decision.allowed]
@@ -234,9 +271,10 @@ def test_provider_policy_allows_every_call_on_what_the_providers_own(iam_decisio
 
 
 @pytest.mark.usefixtures("pump_in_s3", "endpoint")
-def test_provider_policy_passes_each_role_only_to_its_service(aws_calls: list[tuple[str, str, dict[str, Any]]]) -> None:
-    lookout_equipment_lifecycles()
-    sagemaker_lifecycles()
+def test_provider_policy_passes_each_role_only_to_its_service(aws_calls: list[tuple[str, str, dict[str, Any]]],
+                                                              emulator: Emulator) -> None:
+    lookout_equipment_lifecycles(emulator)
+    sagemaker_lifecycles(emulator)
 
     statements = policy("provider-policy.json")
     handed_over = {(service, params["RoleArn"]) for service, _, params in aws_calls if "RoleArn" in params}

@@ -19,9 +19,26 @@ from pulumi.dynamic import ResourceProvider
 from pulumi_aws_mlops._internal.inputs import UNKNOWN, contains_unknown
 from pulumi_aws_mlops._internal.naming import NAME_SEED_KEY
 from pulumi_aws_mlops.emulator import Emulator
-from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
+from pulumi_aws_mlops.lookoutequipment import (
+    DatasetProvider,
+    InferenceSchedulerProvider,
+    LabelGroupProvider,
+    ModelProvider,
+    ResourcePolicyProvider,
+    RetrainingSchedulerProvider,
+)
 from pulumi_aws_mlops.sagemaker import InferenceExperimentProvider, InferenceRecommendationsJobProvider
-from tests.support.lookoutequipment import BUCKET, dataset_inputs, model_inputs, scheduler_inputs
+from tests.support.lookoutequipment import (
+    BUCKET,
+    LABELS,
+    dataset_inputs,
+    import_policy,
+    label_group_inputs,
+    model_inputs,
+    policy_inputs,
+    retraining_inputs,
+    scheduler_inputs,
+)
 from tests.support.sagemaker import PROMOTE, experiment_inputs, job_inputs, load_test_inputs, variant
 
 ARN_PATTERN = "arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+"
@@ -29,6 +46,7 @@ NAME_PATTERN = "^[0-9a-zA-Z_-]{1,200}$"
 PREFIX_PATTERN = "(^$)|("
 NOT_AN_INPUT = "is not an input of this resource (check the spelling; inputs are snake_case)"
 COLUMNS = [{"Name": "Timestamp", "Type": "DATETIME"}, {"Name": "flow", "Type": "DOUBLE"}]
+DATASET_ARN = "arn:aws:lookoutequipment:us-east-1:123456789012:dataset/pump-data/0a1b2c3d"
 
 
 def _schema(*components: dict[str, Any]) -> dict[str, Any]:
@@ -53,6 +71,9 @@ def case(kind: str, path: str, fragment: str, **overrides: Any) -> Any:
         "Dataset": (DatasetProvider, dataset_inputs()),
         "Model": (ModelProvider, model_inputs("pump-data")),
         "InferenceScheduler": (InferenceSchedulerProvider, scheduler_inputs("pump-model")),
+        "RetrainingScheduler": (RetrainingSchedulerProvider, retraining_inputs("pump-model")),
+        "LabelGroup": (LabelGroupProvider, label_group_inputs()),
+        "ResourcePolicy": (ResourcePolicyProvider, policy_inputs(DATASET_ARN)),
         "InferenceExperiment": (InferenceExperimentProvider, experiment_inputs()),
         "InferenceRecommendationsJob": (InferenceRecommendationsJobProvider, job_inputs()),
         "LoadTest": (InferenceRecommendationsJobProvider, load_test_inputs()),
@@ -232,6 +253,127 @@ SCHEDULER = [
     case("InferenceScheduler", "upload_frequency", NOT_AN_INPUT, upload_frequency="PT5M"),
 ]
 
+RETRAINING = [
+    case("RetrainingScheduler", "model_name", f"regular expression pattern: {NAME_PATTERN}", model_name="pump model"),
+    case("RetrainingScheduler", "model_name", "length less than or equal to 200", model_name="m" * 201),
+    case("RetrainingScheduler", "model_name", "is required", model_name=None),
+    case("RetrainingScheduler", "retraining_frequency", "regular expression pattern", retraining_frequency="30 days"),
+    case("RetrainingScheduler", "retraining_frequency", "regular expression pattern", retraining_frequency="P1W"),
+    case("RetrainingScheduler", "retraining_frequency", "out of range", retraining_frequency="P29D"),
+    case("RetrainingScheduler", "retraining_frequency", "out of range", retraining_frequency="P1Y1D"),
+    case("RetrainingScheduler", "retraining_frequency", "out of range", retraining_frequency="P13M"),
+    case("RetrainingScheduler", "retraining_frequency", "out of range", retraining_frequency="P"),
+    case("RetrainingScheduler", "retraining_frequency", "length less than or equal to 10",
+         retraining_frequency="P1Y11M1000D"),
+    case("RetrainingScheduler", "retraining_frequency", "is required", retraining_frequency=None),
+    case("RetrainingScheduler", "lookback_window", "^P180D$|^P360D$|^P540D$|^P720D$", lookback_window="P30D"),
+    case("RetrainingScheduler", "lookback_window", "regular expression pattern", lookback_window="P180d"),
+    case("RetrainingScheduler", "lookback_window", "valid string", lookback_window=180),
+    case("RetrainingScheduler", "lookback_window", "is required", lookback_window=None),
+    case("RetrainingScheduler", "promote_mode", "enum value set: [MANAGED, MANUAL]", promote_mode="AUTO"),
+    case("RetrainingScheduler", "promote_mode", "enum value set", promote_mode="managed"),
+    case("RetrainingScheduler", "retraining_start_date", "not an ISO 8601 timestamp",
+         retraining_start_date="tomorrow"),
+    case("RetrainingScheduler", "retraining_start_date", "valid string", retraining_start_date=20260101),
+    case("RetrainingScheduler", "desired_state", "'RUNNING' or 'STOPPED'", desired_state="PAUSED"),
+    case("RetrainingScheduler", "desired_state", "'RUNNING' or 'STOPPED'", desired_state="running"),
+    case("RetrainingScheduler", "timeouts.create", "is not a duration", timeouts={"create": "forever"}),
+    case("RetrainingScheduler", "timeouts.delet", NOT_AN_INPUT, timeouts={"delet": "1h"}),
+    case("RetrainingScheduler", "tags", NOT_AN_INPUT, tags={"team": "ml"}),
+    case("RetrainingScheduler", "frequency", NOT_AN_INPUT, frequency="P30D"),
+    case("RetrainingScheduler", "RetrainingFrequency", NOT_AN_INPUT, RetrainingFrequency="P30D"),
+]
+
+
+def _label(**fields: Any) -> list[dict[str, Any]]:
+    """The catalogue's labels with the first one changed (a field None removes it)."""
+    first = {key: value for key, value in {**LABELS[0], **fields}.items() if value is not None}
+    return [first, *LABELS[1:]]
+
+
+LABEL_GROUP = [
+    case("LabelGroup", "label_group_name", f"regular expression pattern: {NAME_PATTERN}",
+         label_group_name="pump faults"),
+    case("LabelGroup", "label_group_name", "length less than or equal to 200", label_group_name="g" * 201),
+    case("LabelGroup", "fault_codes[0]", "length less than or equal to 100", fault_codes=["F" * 101]),
+    case("LabelGroup", "fault_codes[0]", "length greater than or equal to 1", fault_codes=["", "SEAL_LEAK"]),
+    case("LabelGroup", "fault_codes", "length less than or equal to 50", labels=None,
+         fault_codes=[f"CODE_{i}" for i in range(51)]),
+    case("LabelGroup", "fault_codes", "valid list", fault_codes="BEARING_WEAR"),
+    case("LabelGroup", "labels[0].start_time", "not an ISO 8601 timestamp", labels=_label(start_time="yesterday")),
+    case("LabelGroup", "labels[0].start_time", "must be before end_time",
+         labels=_label(end_time="2025-01-09T00:00:00Z")),
+    case("LabelGroup", "labels[0].start_time", "is required", labels=_label(start_time=None)),
+    case("LabelGroup", "labels[0].rating", "enum value set: [ANOMALY, NO_ANOMALY, NEUTRAL]",
+         labels=_label(rating="BAD")),
+    case("LabelGroup", "labels[0].rating", "enum value set", labels=_label(rating="NORMAL")),
+    case("LabelGroup", "labels[0].rating", "is required", labels=_label(rating=None)),
+    case("LabelGroup", "labels[0].fault_code", "'CAVITATION' is not one of fault_codes",
+         labels=_label(fault_code="CAVITATION")),
+    case("LabelGroup", "labels[0].fault_code", "length less than or equal to 100", fault_codes=None,
+         labels=_label(fault_code="F" * 101)),
+    case("LabelGroup", "labels[0].notes", "length less than or equal to 2560", labels=_label(notes="n" * 2561)),
+    case("LabelGroup", "labels[0].equipment", "length less than or equal to 200", labels=_label(equipment="e" * 201)),
+    case("LabelGroup", "labels[0].equipment", "length greater than or equal to 1", labels=_label(equipment="")),
+    case("LabelGroup", "labels[1]", "repeats another label", labels=[LABELS[0], LABELS[0]]),
+    case("LabelGroup", "labels[0].faultCode", NOT_AN_INPUT, labels=_label(faultCode="SEAL_LEAK")),
+    case("LabelGroup", "labels[0].StartTime", NOT_AN_INPUT, labels=_label(StartTime="2025-01-10T00:00:00Z")),
+    case("LabelGroup", "labels", "valid list", labels="2025-01-10/2025-01-11"),
+    case("LabelGroup", "labels[0]", "valid dictionary", labels=["2025-01-10/2025-01-11"]),
+    case("LabelGroup", "tags", "'pulumi-aws-mlops:owner' is reserved", tags={"pulumi-aws-mlops:owner": "x"}),
+    case("LabelGroup", "tags", "'aws:' are reserved", tags={"aws:team": "ml"}),
+    case("LabelGroup", "label", NOT_AN_INPUT, label=LABELS[0]),
+    case("LabelGroup", "timeouts", NOT_AN_INPUT, timeouts={"create": "1h"}),
+]
+
+MODEL_ARN = "arn:aws:lookoutequipment:us-east-1:123456789012:model/pump-model/0a1b2c3d"
+STATEMENT = import_policy(DATASET_ARN, "lookoutequipment:ImportDataset")["Statement"]
+
+
+def _policy(**fields: Any) -> dict[str, Any]:
+    """The catalogue's policy with its statement changed (a field None removes it)."""
+    return {"Version": "2012-10-17",
+            "Statement": {k: v for k, v in {**STATEMENT, **fields}.items() if v is not None}}
+
+
+RESOURCE_POLICY = [
+    case("ResourcePolicy", "resource_arn", "regular expression pattern", resource_arn="arn:aws:s3:::sensor-data"),
+    case("ResourcePolicy", "resource_arn", "length greater than or equal to 20", resource_arn="arn:aws"),
+    case("ResourcePolicy", "resource_arn", "valid string", resource_arn=12345),
+    case("ResourcePolicy", "resource_arn", "is required", resource_arn=None),
+    case("ResourcePolicy", "resource_arn", "must be the ARN of a dataset, a model or a model version",
+         resource_arn="arn:aws:lookoutequipment:us-east-1:123456789012:label-group/faults/0a1b"),
+    case("ResourcePolicy", "resource_arn", "must be the ARN of a dataset, a model or a model version",
+         resource_arn="arn:aws:lookoutequipment:us-east-1:123456789012:inference-scheduler/s/0a1b"),
+    case("ResourcePolicy", "resource_policy", "is not valid JSON", resource_policy="{not json"),
+    case("ResourcePolicy", "resource_policy", "must be a policy document", resource_policy=42),
+    case("ResourcePolicy", "resource_policy", "must be a policy document", resource_policy="null"),
+    case("ResourcePolicy", "resource_policy", "needs a Statement", resource_policy={"Version": "2012-10-17"}),
+    case("ResourcePolicy", "resource_policy", "needs a Statement", resource_policy={"Statement": []}),
+    case("ResourcePolicy", "resource_policy", "needs a Statement", resource_policy={"Statement": ["allow"]}),
+    case("ResourcePolicy", "resource_policy", "Statement[0].Effect must be Allow or Deny",
+         resource_policy=_policy(Effect="Permit")),
+    case("ResourcePolicy", "resource_policy", "Statement[1].Effect must be Allow or Deny",
+         resource_policy={"Statement": [STATEMENT, {k: v for k, v in STATEMENT.items() if k != "Effect"}]}),
+    case("ResourcePolicy", "resource_policy", "needs a Principal", resource_policy=_policy(Principal=None)),
+    case("ResourcePolicy", "resource_policy", "needs an Action", resource_policy=_policy(Action=None)),
+    case("ResourcePolicy", "resource_policy.Statement[0].Action", "grants only lookoutequipment:ImportDataset",
+         resource_policy=_policy(Action="lookoutequipment:DeleteDataset")),
+    case("ResourcePolicy", "resource_policy.Statement[0].Action", "'lookoutequipment:*' cannot be granted",
+         resource_policy=_policy(Action=["lookoutequipment:*"])),
+    case("ResourcePolicy", "resource_policy.Statement[0].Action", "a policy on a dataset grants only",
+         resource_policy=_policy(Action="lookoutequipment:ImportModelVersion")),
+    case("ResourcePolicy", "resource_policy.Statement[0].Action", "a policy on a model grants only "
+         "lookoutequipment:ImportModelVersion", resource_arn=MODEL_ARN),
+    case("ResourcePolicy", "resource_policy", "length less than or equal to 20000",
+         resource_policy=_policy(Sid="s" * 20000)),
+    case("ResourcePolicy", "resource_policy", "must be a policy document", resource_policy="[]"),
+    case("ResourcePolicy", "resource_polic", NOT_AN_INPUT, resource_polic=STATEMENT),
+    case("ResourcePolicy", "ResourceArn", NOT_AN_INPUT, ResourceArn=DATASET_ARN),
+    case("ResourcePolicy", "tags", NOT_AN_INPUT, tags={"team": "ml"}),
+    case("ResourcePolicy", "timeouts", NOT_AN_INPUT, timeouts={"create": "1h"}),
+]
+
 SHADOW = experiment_inputs()["shadow_mode_config"]
 JOB = job_inputs()["input_config"]
 LOAD = load_test_inputs()["input_config"]
@@ -361,11 +503,12 @@ RECOMMENDATIONS = [
          input_config={**LOAD, "resource_limit": {"max_number_of_tests": 0}}),
 ]
 
-CATALOGUE = DATASET + MODEL + SCHEDULER + EXPERIMENT + RECOMMENDATIONS
+CATALOGUE = DATASET + MODEL + SCHEDULER + RETRAINING + LABEL_GROUP + RESOURCE_POLICY + EXPERIMENT + RECOMMENDATIONS
 
 
 def test_the_catalogue_is_large() -> None:
-    sizes = [len(DATASET), len(MODEL), len(SCHEDULER), len(EXPERIMENT), len(RECOMMENDATIONS)]
+    sizes = [len(DATASET), len(MODEL), len(SCHEDULER), len(RETRAINING), len(LABEL_GROUP), len(RESOURCE_POLICY),
+             len(EXPERIMENT), len(RECOMMENDATIONS)]
     assert len(CATALOGUE) >= 80 and min(sizes) >= 25, sizes
 
 
@@ -393,6 +536,10 @@ VALID = {
     ModelProvider: model_inputs("pump-data", labels_input_configuration=_s3(prefix="labels/"),
                                 data_pre_processing_configuration={"target_sampling_rate": "PT5M"}),
     InferenceSchedulerProvider: scheduler_inputs("pump-model", data_delay_offset_in_minutes=5, desired_state="STOPPED"),
+    RetrainingSchedulerProvider: retraining_inputs("pump-model", retraining_start_date="2026-02-01T00:00:00Z",
+                                                   promote_mode="MANUAL", desired_state="STOPPED"),
+    LabelGroupProvider: label_group_inputs(tags={"team": "maintenance"}),
+    ResourcePolicyProvider: policy_inputs(DATASET_ARN),
     InferenceExperimentProvider: experiment_inputs(
         tags={"team": "ml"}, model_variant_actions=PROMOTE,
         schedule={"start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-10T00:00:00Z"}),

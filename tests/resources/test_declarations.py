@@ -23,9 +23,18 @@ from pulumi_aws_mlops.lookoutequipment import (
     InferenceScheduler,
     InferenceSchedulerArgs,
     InferenceSchedulerProvider,
+    LabelGroup,
+    LabelGroupArgs,
+    LabelGroupProvider,
     Model,
     ModelArgs,
     ModelProvider,
+    ResourcePolicy,
+    ResourcePolicyArgs,
+    ResourcePolicyProvider,
+    RetrainingScheduler,
+    RetrainingSchedulerArgs,
+    RetrainingSchedulerProvider,
 )
 from pulumi_aws_mlops.lookoutequipment.service import LOOKOUT_EQUIPMENT
 from pulumi_aws_mlops.sagemaker import (
@@ -39,23 +48,38 @@ from pulumi_aws_mlops.sagemaker import (
 from pulumi_aws_mlops.sagemaker.service import SAGEMAKER
 from pulumi_aws_mlops.service_model import service_model
 from tests.support.lifecycle import create
-from tests.support.lookoutequipment import dataset_inputs, model_inputs, scheduler_inputs
+from tests.support.lookoutequipment import (
+    dataset_inputs,
+    label_group_inputs,
+    model_inputs,
+    policy_inputs,
+    retraining_inputs,
+    scheduler_inputs,
+)
 from tests.support.sagemaker import experiment_inputs, job_inputs
 
 RESOURCES = [
     pytest.param(Dataset, DatasetArgs, DatasetProvider, id="Dataset"),
     pytest.param(Model, ModelArgs, ModelProvider, id="Model"),
     pytest.param(InferenceScheduler, InferenceSchedulerArgs, InferenceSchedulerProvider, id="InferenceScheduler"),
+    pytest.param(RetrainingScheduler, RetrainingSchedulerArgs, RetrainingSchedulerProvider, id="RetrainingScheduler"),
+    pytest.param(LabelGroup, LabelGroupArgs, LabelGroupProvider, id="LabelGroup"),
+    pytest.param(ResourcePolicy, ResourcePolicyArgs, ResourcePolicyProvider, id="ResourcePolicy"),
     pytest.param(InferenceExperiment, InferenceExperimentArgs, InferenceExperimentProvider, id="InferenceExperiment"),
     pytest.param(InferenceRecommendationsJob, InferenceRecommendationsJobArgs, InferenceRecommendationsJobProvider,
                  id="InferenceRecommendationsJob"),
 ]
 PROVIDERS = [pytest.param(param.values[2], id=param.id) for param in RESOURCES]
+# Members of a Create operation that a create never sends: a policy's change is a Put naming the revision it replaces.
+NOT_ON_CREATE = {ResourcePolicyProvider: {"PolicyRevisionId"}}
 # The operation each provider changes a resource in place with, and the one it deletes it with (where there is one).
 UPDATES = {ModelProvider: "UpdateModel", InferenceSchedulerProvider: "UpdateInferenceScheduler",
+           RetrainingSchedulerProvider: "UpdateRetrainingScheduler", LabelGroupProvider: "UpdateLabelGroup",
            InferenceExperimentProvider: "UpdateInferenceExperiment"}
 DELETES = {DatasetProvider: "DeleteDataset", ModelProvider: "DeleteModel",
-           InferenceSchedulerProvider: "DeleteInferenceScheduler", InferenceExperimentProvider: "DeleteInferenceExperiment"}
+           InferenceSchedulerProvider: "DeleteInferenceScheduler", RetrainingSchedulerProvider: "DeleteRetrainingScheduler",
+           LabelGroupProvider: "DeleteLabelGroup", ResourcePolicyProvider: "DeleteResourcePolicy",
+           InferenceExperimentProvider: "DeleteInferenceExperiment"}
 
 
 # -- the Resource classes and their args ------------------------------------------------------------
@@ -89,11 +113,18 @@ def assert_reads_back_what_it_declares(resource: type, provider: NamedResourcePr
 @pytest.mark.usefixtures("pump_data")
 def test_the_lookout_equipment_resources_read_back_what_they_declare(emulator: Emulator) -> None:
     dataset, outs = create(DatasetProvider(), dataset_inputs())
+    outs_of_dataset = outs
     assert_reads_back_what_it_declares(Dataset, DatasetProvider(), dataset, outs)
     model, outs = create(ModelProvider(), model_inputs(dataset))
     assert_reads_back_what_it_declares(Model, ModelProvider(), model, outs)
     scheduler, outs = create(InferenceSchedulerProvider(), scheduler_inputs(model))
     assert_reads_back_what_it_declares(InferenceScheduler, InferenceSchedulerProvider(), scheduler, outs)
+    retraining, outs = create(RetrainingSchedulerProvider(), retraining_inputs(model))
+    assert_reads_back_what_it_declares(RetrainingScheduler, RetrainingSchedulerProvider(), retraining, outs)
+    group, outs = create(LabelGroupProvider(), label_group_inputs())
+    assert_reads_back_what_it_declares(LabelGroup, LabelGroupProvider(), group, outs)
+    policy, outs = create(ResourcePolicyProvider(), policy_inputs(outs_of_dataset["arn"]))
+    assert_reads_back_what_it_declares(ResourcePolicy, ResourcePolicyProvider(), policy, outs)
 
 
 @pytest.mark.usefixtures("endpoint")
@@ -109,7 +140,9 @@ def test_the_sagemaker_resources_read_back_what_they_declare(emulator: Emulator)
 def test_the_create_request_carries_every_member(provider: type[NamedResourceProvider]) -> None:
     """The declared members, the owner and user tags, and the idempotency token botocore fills in: all of them."""
     operation = service_model(provider.service.name).operation_model(provider.create_operation)
-    declared = set(provider().fields.create_members.values()) | {"Tags"} | set(operation.idempotent_members)
+    tags = {"Tags"} if provider.tagged else set()
+    declared = set(provider().fields.create_members.values()) | tags | set(operation.idempotent_members)
+    declared |= NOT_ON_CREATE.get(provider, set())
     assert declared == set(operation.input_shape.members)
     assert provider().name_key in declared
 

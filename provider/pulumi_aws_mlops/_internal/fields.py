@@ -40,6 +40,8 @@ class Input:
     read_back:  describe reports it; otherwise its last known value is kept in the state
     to_request: the request value, where it is not the input's JSON form (e.g. a document wrapped in a shape)
     diff_form:  a cheaper canonical form for diff, for a large input that check has judged already
+    unmanaged_when_unset: left out, the service decides it (e.g. which model version is active): what the
+                service reports is an output, never a change to undo
     """
 
     create: bool = False
@@ -49,6 +51,7 @@ class Input:
     member: str | None = None
     to_request: Callable[[Any], Any] | None = None
     diff_form: Callable[[Any], Any] | None = None
+    unmanaged_when_unset: bool = False
 
     def __post_init__(self) -> None:
         if self.update and self.replaces:
@@ -101,6 +104,10 @@ class Fields:
     def read_back(self) -> frozenset[str]:
         """The inputs describe reports; the others are carried over from the state."""
         return frozenset(key for key, spec in self.inputs.items() if spec.read_back)
+
+    @property
+    def unmanaged_when_unset(self) -> frozenset[str]:
+        return frozenset(key for key, spec in self.inputs.items() if spec.unmanaged_when_unset)
 
     @property
     def diff_forms(self) -> dict[str, Callable[[Any], Any]]:

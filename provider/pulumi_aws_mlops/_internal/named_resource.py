@@ -45,6 +45,9 @@ class NamedResourceProvider(BaseProvider):
     create_operation: ClassVar[str]
     describe_operation: ClassVar[str]
     arn_key: ClassVar[str]
+    # Whether the resource has tags of its own (the owner tag among them); one without is adopted by what it is
+    # (the provider's `adopt`), since no tag can say who made it.
+    tagged: ClassVar[bool] = True
 
     @property
     def name_key(self) -> str:
@@ -77,21 +80,23 @@ class NamedResourceProvider(BaseProvider):
         return aws_request(args, members, only)
 
     # -- create, adopting what an interrupted run left ----------------------------------------------
-    def create_or_adopt(self, request: Mapping[str, Any], props: Mapping[str, Any]) -> Created:
+    def create_or_adopt(self, request: Mapping[str, Any], props: Mapping[str, Any],
+                        operation: str | None = None) -> Created:
         """Look for the name, then call the Create operation tagged as this stack resource's, unless it is there.
 
         What is there already is adopted when an interrupted run of this stack resource made it (its owner tag
         says so: the wait resumes and nothing is created twice), or taken over when `adopt_existing` asks for it
         (see `take_over`); anything else under the name is an OwnershipError. The name is looked up again
-        when the Create call finds it taken, for a resource made in between.
+        when the Create call finds it taken, for a resource made in between. `operation` makes it another way
+        than the Create operation (an import).
         """
         name = request[self.name_key]
         found = self.find(name)
         if found is not None:
             return self.adopt(found, props)
-        tags = tag_list(props.get("tags"), self.owner(props))
+        tags = tag_list(props.get("tags"), self.owner(props)) if self.tagged else []
         try:
-            self.call(self.create_operation, **request, **({"Tags": tags} if tags else {}))
+            self.call(operation or self.create_operation, **request, **({"Tags": tags} if tags else {}))
         except ClientError as exc:
             if not self.service.is_name_taken(exc) or (found := self.find(name)) is None:
                 raise
@@ -132,7 +137,7 @@ class NamedResourceProvider(BaseProvider):
                 f"has ({'; '.join(f'{key}={existing.get(key)!r}' for key in differing)}) or choose another name"
             )
         owner = self.owner(props)
-        if owner is not None:
+        if owner is not None and self.tagged:
             self.call(self.service.tags.add_operation, ResourceArn=found[self.arn_key], Tags=tag_list({}, owner))
         progress(f"{self.subject(name)}: adopted the existing resource (adopt_existing); it is now managed by this "
                  f"stack")

@@ -46,6 +46,9 @@ class BaseProvider(ResourceProvider):
     kind: ClassVar[str]
     args_model: ClassVar[type[BaseModel]]
     name_field: ClassVar[str]
+    # Whether an unnamed resource gets a name (`<resource name>-<7 chars>`); False when the "name" is what the
+    # resource belongs to (a retraining scheduler's model, a resource policy's resource) and must be given.
+    generates_name: ClassVar[bool] = True
     name_max_length: ClassVar[int] = 200
     delete_before_replace: ClassVar[bool] = False
     default_timeouts: ClassVar[Mapping[str, float]] = {"create": 3600.0, "update": 3600.0, "delete": 3600.0}
@@ -81,13 +84,13 @@ class BaseProvider(ResourceProvider):
         # Output keys are registered as None inputs so Pulumi keeps them: None means "not set".
         inputs = {key: value for key, value in news.items() if key != PROVIDER_KEY and value is not None}
         unknown = {key for key, value in inputs.items() if contains_unknown(value)}
-        if not inputs.get(self.name_field):
+        if not inputs.get(self.name_field) and self.generates_name:
             inputs[self.name_field] = self._auto_name(inputs, unknown)
         problems = failures(self.args_model, public(inputs))
         if not problems:
             # Hand the engine canonical values: the state then holds one form, and later diffs compare fast.
             inputs.update(self.normalize({k: v for k, v in inputs.items() if k not in unknown}))
-        if inputs[self.name_field] is None:
+        if self.generates_name and inputs[self.name_field] is None:
             problems.append((self.name_field, "is required when the provider is used outside a Resource class"))
             inputs.pop(self.name_field)
         return CheckResult(
@@ -131,7 +134,9 @@ class BaseProvider(ResourceProvider):
         known_new = self.comparable(self.with_defaults({k: v for k, v in new_inputs.items() if k not in unknown}))
         known_old = self.comparable(self.with_defaults({k: v for k, v in old_inputs.items() if k not in unknown}))
         # Both sides are canonical JSON now, so equality is exact (and 5 == 5.0 as the engine's floats need).
-        return unknown | {key for key in known_old.keys() | known_new.keys() if known_old.get(key) != known_new.get(key)}
+        changed = unknown | {key for key in known_old.keys() | known_new.keys() if known_old.get(key) != known_new.get(key)}
+        # Left out, such an input is the service's to decide: what it reports is no change to undo.
+        return changed - {key for key in self.fields.unmanaged_when_unset if news.get(key) is None}
 
     def with_defaults(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """Inputs with every unset field that has a default set to it: unset and default are the same."""

@@ -2,6 +2,10 @@
 
 Replaced when the name, schema or KMS key changes (the API cannot change them); tags are updated in
 place, and a change of the ingestion inputs starts a new ingestion job in place.
+
+With `source_dataset_arn` the dataset is made by ImportDataset instead, a copy of that dataset's schema and
+data from this account or another whose resource policy allows it; its schema and data are then the
+source's, so neither is declared.
 """
 
 from __future__ import annotations
@@ -19,13 +23,14 @@ from pydantic import model_validator
 from .._internal.aws_values import error_code, iso, snake_keys
 from .._internal.errors import MlopsError, ResourceFailedError
 from .._internal.fields import IMMUTABLE, AdoptInput, Input, ResourceInputs, TimeoutsInput
-from .._internal.inputs import InputRuleError
+from .._internal.inputs import InputRuleError, aws
 from .._internal.named_resource import NamedResourceProvider
 from .._internal.reporting import progress
 from .._internal.resource import resource_props
 from .._internal.timeouts import Deadline
 from .service import LOOKOUT_EQUIPMENT
 from .shapes import (
+    SERVICE,
     DatasetName,
     IngestionInputConfiguration,
     KmsKeyId,
@@ -49,8 +54,21 @@ class DatasetInputs(ResourceInputs):
     # Not CreateDataset's: a change starts a new ingestion job, in place.
     ingestion_input_configuration: IngestionInputConfiguration | None = None
     role_arn: RoleArn | None = None
+    # Made by importing this dataset rather than by ingestion (ImportDataset).
+    source_dataset_arn: Annotated[
+        Annotated[str, aws(SERVICE, "ImportDatasetRequest", "SourceDatasetArn")] | None, Input(replaces=True)
+    ] = None
     timeouts: TimeoutsInput = None
     adopt_existing: AdoptInput = None
+
+    @model_validator(mode="after")
+    def _imported_or_ingested(self) -> DatasetInputs:
+        if self.source_dataset_arn is not None:
+            for key in ("dataset_schema", "ingestion_input_configuration", "role_arn"):
+                if getattr(self, key) is not None:
+                    raise InputRuleError(key, "comes from the source dataset of an import: leave it out with "
+                                         "source_dataset_arn", (key, "source_dataset_arn"))
+        return self
 
     @model_validator(mode="after")
     def _ingestion_needs_role_and_schema(self) -> DatasetInputs:
@@ -81,6 +99,8 @@ class DatasetProvider(NamedResourceProvider):
         args: DatasetInputs = self.parse(props)
         name = args.dataset_name
         deadline = self.deadline(props, "create")
+        if args.source_dataset_arn is not None:
+            return self.create_by_import(args, props, deadline)
         created = self.create_or_adopt(self.request(args, "create"), props)
         if args.ingestion_input_configuration is not None:
             try:
@@ -90,6 +110,23 @@ class DatasetProvider(NamedResourceProvider):
                     # A failed create leaves nothing behind: the next `up` starts clean.
                     self.call("DeleteDataset", DatasetName=name)
                 raise
+        return self.created(name, props, created)
+
+    def create_by_import(self, args: DatasetInputs, props: dict[str, Any], deadline: Deadline) -> CreateResult:
+        name = args.dataset_name
+        request = {"DatasetName": name, "SourceDatasetArn": args.source_dataset_arn,
+                   **self.request(args, "create", only={"server_side_kms_key_id"})}
+        created = self.create_or_adopt(request, props, "ImportDataset")
+        job = self._latest_job(name)
+        if job is None:
+            raise MlopsError(f"{self.subject(name)}: the import from {args.source_dataset_arn} started no job")
+        progress(f"{self.subject(name)}: importing {args.source_dataset_arn} (job {job['JobId']})")
+        try:
+            self.wait_for("ImportCompleted", name, deadline, params={"JobId": job["JobId"]})
+        except ResourceFailedError as exc:
+            if not created.adopted:
+                self.call("DeleteDataset", DatasetName=name)
+            raise exc.explained(". The dataset was removed; run `pulumi up` again") from None
         return self.created(name, props, created)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -165,13 +202,16 @@ class DatasetProvider(NamedResourceProvider):
         found = self.find(name)
         if found is None:
             return None
-        latest = self._latest_job(name) if found.get("IngestionInputConfiguration") else None
+        source = found.get("SourceDatasetArn")
+        latest = self._latest_job(name) if found.get("IngestionInputConfiguration") or source else None
         return {
             "dataset_name": found["DatasetName"],
-            "dataset_schema": json.loads(found["Schema"]) if found.get("Schema") else None,
+            # An imported dataset's schema is its source's, not an input of this stack.
+            "dataset_schema": json.loads(found["Schema"]) if found.get("Schema") and not source else None,
             "tags": self.observed_tags(found["DatasetArn"]),
             "ingestion_input_configuration": snake_keys(found.get("IngestionInputConfiguration")),
             "role_arn": found.get("RoleArn"),
+            "source_dataset_arn": source,
             "arn": found["DatasetArn"],
             "status": found["Status"],
             "created_at": iso(found.get("CreatedAt")),
@@ -203,12 +243,13 @@ class DatasetArgs:
     tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
     ingestion_input_configuration: pulumi.Input[Mapping[str, Any]] | None = None
     role_arn: pulumi.Input[str] | None = None
+    source_dataset_arn: pulumi.Input[str] | None = None
     timeouts: pulumi.Input[Mapping[str, str]] | None = None
     adopt_existing: pulumi.Input[bool] | None = None
 
 
 class Dataset(pulumi.dynamic.Resource, module="lookoutequipment", name="Dataset"):
-    """A Lookout for Equipment dataset with its schema, and the ingestion of its data from S3."""
+    """A Lookout for Equipment dataset with its schema, and the ingestion of its data from S3 (or its import)."""
 
     dataset_name: pulumi.Output[str]
     dataset_schema: pulumi.Output[dict[str, Any] | None]
@@ -216,6 +257,7 @@ class Dataset(pulumi.dynamic.Resource, module="lookoutequipment", name="Dataset"
     tags: pulumi.Output[dict[str, str] | None]
     ingestion_input_configuration: pulumi.Output[dict[str, Any] | None]
     role_arn: pulumi.Output[str | None]
+    source_dataset_arn: pulumi.Output[str | None]
     timeouts: pulumi.Output[dict[str, str] | None]
     adopt_existing: pulumi.Output[bool | None]
     arn: pulumi.Output[str]

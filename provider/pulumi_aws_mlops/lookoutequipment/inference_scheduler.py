@@ -1,8 +1,8 @@
 """Lookout for Equipment inference scheduler, with a desired running state.
 
 The service starts a scheduler when it is created and changes its settings only while it is
-STOPPED, so an update of a running scheduler is stop → wait → update → start → wait (the flow of
-terraform-provider-aws's notebook instance). A change of `desired_state` only starts or stops it,
+STOPPED, so an update of a running scheduler is stop → wait → update → start → wait (scheduling.py, which
+the retraining scheduler shares). A change of `desired_state` only starts or stops it,
 and `refresh` reports a scheduler stopped out of band so the next `up` restores the desired state.
 One scheduler per model: a replacement deletes the old scheduler before creating the new one.
 """
@@ -11,19 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import pulumi
 from pulumi.dynamic import CreateResult, UpdateResult
 
 from .._internal.aws_values import iso, snake_keys
-from .._internal.errors import MlopsError
 from .._internal.fields import IMMUTABLE, UPDATABLE, AdoptInput, Input, ResourceInputs, TimeoutsInput
 from .._internal.inputs import AwsShape, aws
-from .._internal.named_resource import NamedResourceProvider
 from .._internal.reporting import progress
 from .._internal.resource import resource_props
-from .._internal.timeouts import Deadline
+from .scheduling import ACTIVE, DesiredState, StartStopProvider
 from .service import LOOKOUT_EQUIPMENT
 from .shapes import SERVICE, KmsKeyId, ModelName, RoleArn, S3Bucket, S3OutputConfiguration, S3Prefix, Tags
 
@@ -53,9 +51,6 @@ class InferenceOutputConfiguration(AwsShape):
     kms_key_id: KmsKeyId | None = None
 
 
-DesiredState = Literal["RUNNING", "STOPPED"]
-
-
 class InferenceSchedulerInputs(ResourceInputs):
     """The validated inputs of an InferenceScheduler (what `pulumi preview` checks), each declaring what it is
     to AWS. Its settings change in place, while it is STOPPED."""
@@ -81,10 +76,7 @@ class InferenceSchedulerInputs(ResourceInputs):
     adopt_existing: AdoptInput = None
 
 
-ACTIVE = frozenset({"PENDING", "RUNNING"})
-
-
-class InferenceSchedulerProvider(NamedResourceProvider):
+class InferenceSchedulerProvider(StartStopProvider):
     service = LOOKOUT_EQUIPMENT
     kind = "Lookout for Equipment inference scheduler"
     args_model = InferenceSchedulerInputs
@@ -94,6 +86,10 @@ class InferenceSchedulerProvider(NamedResourceProvider):
     describe_operation = "DescribeInferenceScheduler"
     arn_key = "InferenceSchedulerArn"
     default_timeouts = {"create": 1800.0, "update": 1800.0, "delete": 1800.0}
+    start_operation = "StartInferenceScheduler"
+    stop_operation = "StopInferenceScheduler"
+    running_waiter = "SchedulerRunning"
+    stopped_waiter = "SchedulerStopped"
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         args: InferenceSchedulerInputs = self.parse(props)
@@ -133,30 +129,6 @@ class InferenceSchedulerProvider(NamedResourceProvider):
         if self.call_unless_gone("DeleteInferenceScheduler", InferenceSchedulerName=id_) is None:
             return
         self.wait_for("SchedulerDeleted", id_, deadline)
-
-    def converge(self, name: str, desired: DesiredState, deadline: Deadline) -> None:
-        """Start or stop the scheduler as needed and wait until it is in the desired state."""
-        found = self.find(name)
-        if found is None:
-            raise MlopsError(f"{self.subject(name)} does not exist")
-        status = found["Status"]
-        if desired == "RUNNING":
-            if status in ("STOPPED", "STOPPING"):
-                if status == "STOPPING":
-                    self.wait_for("SchedulerStopped", name, deadline)
-                self.call("StartInferenceScheduler", InferenceSchedulerName=name)
-                progress(f"{self.subject(name)}: starting")
-            if status != "RUNNING":
-                self.wait_for("SchedulerRunning", name, deadline)
-        else:
-            if status in ACTIVE:
-                if status == "PENDING":
-                    # A scheduler that is starting cannot be stopped until it runs.
-                    self.wait_for("SchedulerRunning", name, deadline)
-                self.call("StopInferenceScheduler", InferenceSchedulerName=name)
-                progress(f"{self.subject(name)}: stopping")
-            if status != "STOPPED":
-                self.wait_for("SchedulerStopped", name, deadline)
 
     def observe(self, name: str, props: Mapping[str, Any]) -> dict[str, Any] | None:
         found = self.find(name)

@@ -18,8 +18,11 @@ LOOKOUT_EQUIPMENT = Service(
     not_found={
         operation: NOT_FOUND
         for operation in (
-            "DescribeDataset", "DeleteDataset", "DescribeModel", "DeleteModel",
+            "DescribeDataset", "DeleteDataset", "DescribeModel", "DeleteModel", "DescribeModelVersion",
             "DescribeInferenceScheduler", "DeleteInferenceScheduler",
+            "DescribeRetrainingScheduler", "DeleteRetrainingScheduler",
+            "DescribeLabelGroup", "DeleteLabelGroup", "DescribeLabel", "DeleteLabel",
+            "DescribeResourcePolicy", "DeleteResourcePolicy",
         )
     },
     name_taken=frozenset({"ConflictException"}),

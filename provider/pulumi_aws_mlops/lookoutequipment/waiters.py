@@ -45,6 +45,42 @@ DEFINITIONS: dict[str, dict[str, Any]] = {
         "acceptors": [_path("STOPPED", "success"), _path("STOPPING", "retry"), _path("RUNNING", "retry"),
                       _path("PENDING", "retry")],
     },
+    "ImportCompleted": {
+        "operation": "DescribeDataIngestionJob", "delay": 0, "maxAttempts": 0,
+        "description": "import", "typicalSeconds": 300, "reasonPaths": ["FailedReason"],
+        "acceptors": [_path("SUCCESS", "success"), _path("FAILED", "failure"), _path("IMPORT_IN_PROGRESS", "retry"),
+                      _path("IN_PROGRESS", "retry")],
+    },
+    "ModelImported": {
+        "operation": "DescribeModel", "delay": 0, "maxAttempts": 0,
+        "description": "import", "typicalSeconds": 300, "reasonPaths": ["FailedReason"],
+        "acceptors": [_path("SUCCESS", "success"), _path("FAILED", "failure"), _path("IMPORT_IN_PROGRESS", "retry"),
+                      _path("IN_PROGRESS", "retry")],
+    },
+    "ModelVersionReady": {
+        "operation": "DescribeModelVersion", "delay": 0, "maxAttempts": 0,
+        "description": "model version", "typicalSeconds": 2700, "reasonPaths": ["FailedReason"],
+        "acceptors": [_path("SUCCESS", "success"), _path("FAILED", "failure"), _path("CANCELED", "failure"),
+                      _path("IN_PROGRESS", "retry"), _path("IMPORT_IN_PROGRESS", "retry")],
+    },
+    "RetrainingSchedulerRunning": {
+        "operation": "DescribeRetrainingScheduler", "delay": 0, "maxAttempts": 0,
+        "description": "start", "typicalSeconds": 30,
+        "acceptors": [_path("RUNNING", "success"), _path("PENDING", "retry"), _path("STOPPED", "failure"),
+                      _path("STOPPING", "failure")],
+    },
+    "RetrainingSchedulerStopped": {
+        "operation": "DescribeRetrainingScheduler", "delay": 0, "maxAttempts": 0,
+        "description": "stop", "typicalSeconds": 30,
+        "acceptors": [_path("STOPPED", "success"), _path("STOPPING", "retry"), _path("RUNNING", "retry"),
+                      _path("PENDING", "retry")],
+    },
+    "RetrainingSchedulerDeleted": {
+        "operation": "DescribeRetrainingScheduler", "delay": 0, "maxAttempts": 0,
+        "description": "deletion", "typicalSeconds": 10,
+        "acceptors": [_missing("success"), _path("STOPPED", "retry"), _path("STOPPING", "retry"),
+                      _path("RUNNING", "retry"), _path("PENDING", "retry")],
+    },
     "SchedulerDeleted": {
         "operation": "DescribeInferenceScheduler", "delay": 0, "maxAttempts": 0,
         "description": "deletion", "typicalSeconds": 10,

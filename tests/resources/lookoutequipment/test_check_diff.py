@@ -9,7 +9,14 @@ import pytest
 
 from pulumi_aws_mlops._internal.inputs import UNKNOWN
 from pulumi_aws_mlops._internal.naming import NAME_SEED_KEY
-from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
+from pulumi_aws_mlops.lookoutequipment import (
+    DatasetProvider,
+    InferenceSchedulerProvider,
+    LabelGroupProvider,
+    ModelProvider,
+    ResourcePolicyProvider,
+    RetrainingSchedulerProvider,
+)
 
 SCHEMA = {"Components": [{"ComponentName": "pump", "Columns": [
     {"Name": "Timestamp", "Type": "DATETIME"}, {"Name": "Sensor0", "Type": "DOUBLE"}]}]}
@@ -203,3 +210,58 @@ def test_replacement_that_keeps_an_explicit_name_deletes_first() -> None:
     renamed = provider.diff(auto_olds["dataset_name"], auto_olds, checked(provider, dataset_inputs(dataset_schema=other)))
     assert "dataset_schema" in renamed.replaces and renamed.delete_before_replace is False, \
         "an auto-named replacement gets a new name, so it is created before the old one is deleted"
+
+
+RETRAINING = {NAME_SEED_KEY: "proj/dev/pump-retraining", "model_name": "m", "retraining_frequency": "P30D",
+              "lookback_window": "P360D"}
+
+
+def test_retraining_scheduler_check_and_diff() -> None:
+    provider = RetrainingSchedulerProvider()
+    missing = provider.check({}, {k: v for k, v in RETRAINING.items() if k != "model_name"})
+    assert [f.reason for f in missing.failures] == ["model_name: is required"], "the model is never named for it"
+    assert provider.check({}, {**RETRAINING, "model_name": UNKNOWN}).failures == []
+    olds = checked(provider, RETRAINING)
+    managed = checked(provider, {**RETRAINING, "promote_mode": "MANAGED"})
+    assert provider.diff("m", olds, managed).changes is False, "MANAGED is the default: unset and MANAGED are one"
+    weekly = provider.diff("m", olds, checked(provider, {**RETRAINING, "retraining_frequency": "P2M"}))
+    assert weekly.changes and weekly.replaces == []
+    moved = provider.diff("m", olds, checked(provider, {**RETRAINING, "model_name": "m2"}))
+    assert moved.replaces == ["model_name"] and moved.delete_before_replace is True
+    # The service chose a start date: left out, it is not a change; given, the same UTC day is no change either.
+    chosen = {**olds, "retraining_start_date": "2026-02-01T00:00:00Z"}
+    assert provider.diff("m", chosen, checked(provider, RETRAINING)).changes is False
+    same_day = checked(provider, {**RETRAINING, "retraining_start_date": "2026-02-01T23:59:00Z"})
+    assert provider.diff("m", chosen, same_day).changes is False
+
+
+def test_label_group_check_and_diff() -> None:
+    provider = LabelGroupProvider()
+    label = {"start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-02T00:00:00+00:00", "rating": "ANOMALY"}
+    inputs = {NAME_SEED_KEY: "proj/dev/faults", "fault_codes": ["A"], "labels": [label]}
+    olds = checked(provider, inputs)
+    assert olds["label_group_name"].startswith("faults-")
+    assert olds["labels"] == [{**label, "end_time": "2026-01-02T00:00:00Z"}], "times in one form"
+    assert provider.check({}, {**inputs, "fault_codes": []}).inputs.get("fault_codes") is None
+    more = provider.diff(olds["label_group_name"], olds, checked(provider, {**inputs, "labels": [label, {
+        **label, "start_time": "2026-01-03T00:00:00Z", "end_time": "2026-01-04T00:00:00Z"}]}))
+    assert more.changes and more.replaces == []
+    unmanaged = provider.diff(olds["label_group_name"], olds, checked(provider, {**inputs, "labels": None}))
+    assert unmanaged.changes is False, "labels left out are not managed: no change"
+
+
+def test_resource_policy_check_and_diff() -> None:
+    provider = ResourcePolicyProvider()
+    arn = "arn:aws:lookoutequipment:us-east-1:123456789012:model/m/0a1b"
+    policy = {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "111111111111"},
+                             "Action": "lookoutequipment:ImportModelVersion", "Resource": arn}]}
+    inputs = {NAME_SEED_KEY: "proj/dev/share", "resource_arn": arn, "resource_policy": json.dumps(policy)}
+    olds = checked(provider, inputs)
+    assert olds["resource_policy"] == policy, "a JSON string is kept as the document"
+    assert provider.check({}, {**inputs, "resource_arn": UNKNOWN}).failures == [], "the ARN may be known at up only"
+    assert provider.diff(arn, olds, checked(provider, {**inputs, "resource_policy": policy})).changes is False
+    narrowed = {"Statement": [{**policy["Statement"][0], "Principal": {"AWS": "222222222222"}}]}
+    changed = provider.diff(arn, olds, checked(provider, {**inputs, "resource_policy": narrowed}))
+    assert changed.changes and changed.replaces == []
+    version = provider.diff(arn, olds, checked(provider, {**inputs, "resource_arn": f"{arn}/model-version/2"}))
+    assert version.replaces == ["resource_arn"]

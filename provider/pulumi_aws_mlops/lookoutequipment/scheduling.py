@@ -1,0 +1,52 @@
+"""What the two Lookout for Equipment schedulers share: a status AWS moves (PENDING -> RUNNING when started,
+STOPPING -> STOPPED when stopped) kept as the `desired_state` input says.
+
+Inference and retraining schedulers change their settings only while STOPPED (the emulator enforces it for
+both; the API reference says so of neither), so an update of a running one is stop -> wait -> update -> start ->
+wait, as terraform-provider-aws updates a notebook instance.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from .._internal.errors import MlopsError
+from .._internal.named_resource import NamedResourceProvider
+from .._internal.reporting import progress
+from .._internal.timeouts import Deadline
+
+DesiredState = Literal["RUNNING", "STOPPED"]
+ACTIVE = frozenset({"PENDING", "RUNNING"})
+
+
+class StartStopProvider(NamedResourceProvider):
+    """A provider whose resource runs or stops: `converge` brings it to the desired state and waits."""
+
+    start_operation: ClassVar[str]
+    stop_operation: ClassVar[str]
+    running_waiter: ClassVar[str]
+    stopped_waiter: ClassVar[str]
+
+    def converge(self, name: str, desired: DesiredState, deadline: Deadline) -> None:
+        """Start or stop the resource as needed and wait until it is in the desired state."""
+        found = self.find(name)
+        if found is None:
+            raise MlopsError(f"{self.subject(name)} does not exist")
+        status = found["Status"]
+        if desired == "RUNNING":
+            if status in ("STOPPED", "STOPPING"):
+                if status == "STOPPING":
+                    self.wait_for(self.stopped_waiter, name, deadline)
+                self.call(self.start_operation, **{self.name_key: name})
+                progress(f"{self.subject(name)}: starting")
+            if status != "RUNNING":
+                self.wait_for(self.running_waiter, name, deadline)
+        else:
+            if status in ACTIVE:
+                if status == "PENDING":
+                    # A scheduler that is starting cannot be stopped until it runs.
+                    self.wait_for(self.running_waiter, name, deadline)
+                self.call(self.stop_operation, **{self.name_key: name})
+                progress(f"{self.subject(name)}: stopping")
+            if status != "STOPPED":
+                self.wait_for(self.stopped_waiter, name, deadline)
