@@ -6,6 +6,9 @@
 3. Runs the real CLI: `pulumi stack init`, `config set`, `up`, `stack output`, a reconfiguration of the scheduler
    (`up` again), `refresh` and `destroy`, in a scratch copy of examples/lookout_equipment with a local file
    backend, so the repository and your Pulumi account are left alone.
+4. Keeps a model fresh (examples/retraining): `up` with a label group, a model and a monthly retraining scheduler;
+   a month passes on the emulator's clock and a retraining makes version 2; the stack activates it with one
+   configuration change, then rolls back to version 1 with another; `destroy`.
 
 The emulator is stopped whatever happens; the exit status is non-zero when any step fails.
 """
@@ -13,6 +16,7 @@ The emulator is stopped whatever happens; the exit status is non-zero when any s
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import select
@@ -21,10 +25,15 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = REPO_ROOT / "examples" / "lookout_equipment"
+RETRAINING_PROGRAM = REPO_ROOT / "examples" / "retraining"
 BUCKET = "lookout-equipment-demo"
 REGION = "us-east-1"
 STACK = "dev"
@@ -110,10 +119,10 @@ def find_pulumi() -> str | None:
     return done.stdout.strip().splitlines()[-1]
 
 
-def scratch_project(workdir: Path) -> Path:
+def scratch_project(workdir: Path, program: Path = PROGRAM) -> Path:
     """A copy of the example whose Pulumi.yaml points at the Python running this demo."""
-    project = workdir / "lookout_equipment"
-    shutil.copytree(PROGRAM, project, ignore=shutil.ignore_patterns("__pycache__"))
+    project = workdir / program.name
+    shutil.copytree(program, project, ignore=shutil.ignore_patterns("__pycache__"))
     project_file = project / "Pulumi.yaml"
     text = project_file.read_text()
     if sys.prefix != sys.base_prefix:
@@ -124,9 +133,9 @@ def scratch_project(workdir: Path) -> Path:
     return project
 
 
-def run_with_cli(pulumi: str, workdir: Path, env: dict[str, str]) -> None:
-    project = scratch_project(workdir)
-    (workdir / "state").mkdir()
+def cli(pulumi: str, project: Path, workdir: Path, env: dict[str, str]) -> Callable[..., str]:
+    """`pulumi_cmd(*args, capture=False)`: the CLI on `project` with a local file backend in `workdir/state`."""
+    (workdir / "state").mkdir(exist_ok=True)
     env = {**env, "PULUMI_BACKEND_URL": f"file://{workdir / 'state'}", "PULUMI_CONFIG_PASSPHRASE": "",
            "PULUMI_SKIP_UPDATE_CHECK": "true", "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"}
 
@@ -135,6 +144,13 @@ def run_with_cli(pulumi: str, workdir: Path, env: dict[str, str]) -> None:
         done = subprocess.run([pulumi, *args, "--non-interactive", "--cwd", str(project)], env=env, check=True,
                               text=True, stdout=subprocess.PIPE if capture else None)
         return done.stdout or ""
+
+    return pulumi_cmd
+
+
+def run_with_cli(pulumi: str, workdir: Path, env: dict[str, str]) -> None:
+    project = scratch_project(workdir)
+    pulumi_cmd = cli(pulumi, project, workdir, env)
 
     say(f"running the example with the Pulumi CLI ({pulumi}), state in {workdir / 'state'}")
     pulumi_cmd("stack", "init", STACK)
@@ -150,6 +166,67 @@ def run_with_cli(pulumi: str, workdir: Path, env: dict[str, str]) -> None:
     say(f"\nTo change the stack yourself: `pulumi config set schedulerState STOPPED` then `pulumi up`, in "
         f"{project} with the same environment; `pulumi destroy` removes everything. The demo destroys it now.")
     pulumi_cmd("destroy", "--yes")
+
+
+# -- keeping the model fresh: retraining, a new version, a rollback ------------------------------------------
+def emulator_control(endpoint_url: str, action: str, document: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The emulator's control API (`GET /_emulator/state`, `POST /_emulator/clock {"advance": seconds}`)."""
+    data = json.dumps(document).encode() if document is not None else None
+    request = urllib.request.Request(f"{endpoint_url}/_emulator/{action}", data=data,
+                                     headers={"Content-Type": "application/json"}, method="POST" if data else "GET")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer: dict[str, Any] = json.loads(response.read())
+    return answer
+
+
+def run_retraining_demo(pulumi: str, workdir: Path, env: dict[str, str], endpoint_url: str) -> None:
+    """examples/retraining: a month of the emulator's clock makes version 2; the stack activates it, then rolls back."""
+    import boto3
+
+    from pulumi_aws_mlops.emulator import sample_data
+
+    say("\n== Keeping the model fresh: labels, monthly retraining, and the model version inference uses")
+    # Data that ends a little before the emulator's now, so the retraining's lookback window (180 days) reaches it.
+    now = datetime.fromisoformat(emulator_control(endpoint_url, "state")["now"])
+    pump = sample_data.pump(days=60, rate_minutes=30, start=now - timedelta(days=70))
+    s3 = boto3.client("s3", endpoint_url=endpoint_url, region_name=REGION)
+    pump.upload(s3, BUCKET, "pump-recent/", labels_prefix="pump-recent-labels/")
+    project = scratch_project(workdir, RETRAINING_PROGRAM)
+    labels = [{"start_time": f"{w.start:%Y-%m-%dT%H:%M:%SZ}", "end_time": f"{w.end:%Y-%m-%dT%H:%M:%SZ}",
+               "rating": "ANOMALY", "fault_code": w.fault_code, "equipment": "pump-1"} for w in pump.anomalies()]
+    (project / "recent-labels.json").write_text(json.dumps(labels, indent=2))
+    say(f"sample data: 60 days of the pump to {pump.end:%Y-%m-%d} in s3://{BUCKET}/pump-recent/; the technicians' "
+        f"labels ({len(labels)}) in {project / 'recent-labels.json'}")
+    pulumi_cmd = cli(pulumi, project, workdir, env)
+    pulumi_cmd("stack", "init", "retraining")
+    for key, value in (("aws:region", REGION), ("bucket", BUCKET), ("dataPrefix", "pump-recent/"),
+                       ("labelsFile", "recent-labels.json")):
+        pulumi_cmd("config", "set", key, value)
+    pulumi_cmd("up", "--yes", "--skip-preview")
+    outputs = json.loads(pulumi_cmd("stack", "output", "--json", capture=True))
+    due = datetime.fromisoformat(outputs["nextRetraining"].replace("Z", "+00:00"))
+    now = datetime.fromisoformat(emulator_control(endpoint_url, "state")["now"])
+    advance = (due - now).total_seconds() + 2 * 3600
+    say(f"\nA month passes: the emulator's clock moves {advance / 86400:.1f} days to the retraining due on "
+        f"{due:%Y-%m-%d} and the hour it trains (POST /_emulator/clock).")
+    emulator_control(endpoint_url, "clock", {"advance": advance})
+    pulumi_cmd("refresh", "--yes", "--skip-preview")
+    lookout = boto3.client("lookoutequipment", endpoint_url=endpoint_url, region_name=REGION)
+    found = lookout.list_model_versions(ModelName=outputs["modelName"])["ModelVersionSummaries"]
+    say(f"The refresh recorded what the retraining made; the model's versions now: "
+        f"{[(v['ModelVersion'], v['SourceType'], v['Status']) for v in found]}; version "
+        f"{lookout.describe_model(ModelName=outputs['modelName'])['ActiveModelVersion']} is active "
+        "(MANUAL promotion: a new version waits for you).")
+    say("Activate the retrained version: one configuration change.")
+    pulumi_cmd("config", "set", "activeModelVersion", "2")
+    pulumi_cmd("up", "--yes", "--skip-preview")
+    say("It was a bad retraining: roll back to version 1, one configuration change again.")
+    pulumi_cmd("config", "set", "activeModelVersion", "1")
+    pulumi_cmd("up", "--yes", "--skip-preview")
+    outputs = json.loads(pulumi_cmd("stack", "output", "--json", capture=True))
+    say(f"active model version: {outputs['activeModelVersion']} (previously {outputs['previousActiveModelVersion']}); "
+        f"versions: {[(v['model_version'], v['source_type'], v['status']) for v in outputs['modelVersions']]}")
+    pulumi_cmd("destroy", "--yes", "--skip-preview")
 
 
 # -- main ------------------------------------------------------------------------------------------------
@@ -178,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{3600 / args.time_scale:.0f} s)")
         upload_sample_data(emulator.endpoint_url, args.days)
         run_with_cli(pulumi, workdir, env)
+        run_retraining_demo(pulumi, workdir, env, emulator.endpoint_url)
     except subprocess.CalledProcessError as exc:
         say(f"\ndemo failed: `{' '.join(map(str, exc.cmd[:3]))} ...` exited with {exc.returncode}")
         return 1
@@ -189,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
             emulator.stop()
         shutil.rmtree(workdir, ignore_errors=True)
     say(f"\ndone in {time.monotonic() - started:.0f} s: the stack was created, reconfigured, refreshed and "
-        f"destroyed; the emulator is stopped.")
+        f"destroyed; a retraining made a new model version, activated and rolled back; the emulator is stopped.")
     return 0
 
 

@@ -13,6 +13,8 @@ def test_demo_runs_the_real_cli(pulumi: str) -> None:
                            "--days", "45"], capture_output=True, text=True, timeout=900, check=False)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
-    for line in ("Updating (dev)", "+ 4 created", "~ 1 updated", "- 4 deleted", "Duration:", "done in"):
+    for line in ("Updating (dev)", "+ 4 created", "~ 1 updated", "- 4 deleted", "Duration:", "done in",
+                 "Updating (retraining)", "+ 6 created", "(2, 'RETRAINING', 'SUCCESS')", "version 2 is active",
+                 "version 1 is active (it was version 2)", "- 6 deleted"):
         assert line in output, f"{line!r} missing from the demo's output:\n{output}"
     assert "harness" not in output and "in-process" not in output

@@ -14,7 +14,14 @@ from typing import Any
 import boto3
 
 from pulumi_aws_mlops.emulator.server import EmulatorServer
-from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
+from pulumi_aws_mlops.lookoutequipment import (
+    DatasetProvider,
+    InferenceSchedulerProvider,
+    LabelGroupProvider,
+    ModelProvider,
+    ResourcePolicyProvider,
+    RetrainingSchedulerProvider,
+)
 from tests.protocol.provider_host import LogRecord, ProviderHost
 from tests.servers import PUMP
 from tests.support.lookoutequipment import BUCKET
@@ -172,3 +179,48 @@ def _ignore_errors(action: Any) -> None:
         action()
     except Exception:  # the host was killed under this call: its error is the point of the test
         return
+
+
+def test_model_upkeep_through_the_provider_host(provider_host: ProviderHost, emulator_server: EmulatorServer) -> None:
+    """Label group, retraining scheduler, pinned model version and resource policy, with the engine's wire forms:
+    numbers as floats, lists of labels, a policy document, state carried between calls."""
+    group = Resource(provider_host, "LabelGroup", "pump-faults", LabelGroupProvider())
+    label = {"start_time": "2025-02-10T23:30:00Z", "end_time": "2025-02-12T23:30:00Z", "rating": "ANOMALY",
+             "fault_code": "BEARING_WEAR"}
+    outs = group.create(fault_codes=["BEARING_WEAR"], labels=[label])
+    assert outs["labels"] == [label] and group.id.startswith("pump-faults-")
+
+    dataset = Resource(provider_host, "Dataset", "pump-data", DatasetProvider())
+    dataset.create(**dataset_args())
+    model = Resource(provider_host, "Model", "pump-model", ModelProvider())
+    outs = model.create(**model_args(dataset.id), labels_input_configuration={"label_group_name": group.id},
+                        active_model_version=1)
+    assert outs["active_model_version"] == 1.0 and outs["model_versions"][0]["source_type"] == "TRAINING"
+    _, diff = model.diff(**model_args(dataset.id), labels_input_configuration={"label_group_name": group.id},
+                         active_model_version=1)
+    assert diff.changes == diff.DIFF_NONE, "1.0 from the wire is version 1"
+
+    retraining = Resource(provider_host, "RetrainingScheduler", "pump-retraining", RetrainingSchedulerProvider())
+    outs = retraining.create(model_name=model.id, retraining_frequency="P30D", lookback_window="P360D")
+    assert retraining.id == model.id and outs["status"] == "RUNNING"
+    before = len(changing_calls(emulator_server))
+    retraining.update(model_name=model.id, retraining_frequency="P30D", lookback_window="P360D", promote_mode="MANUAL")
+    assert changing_calls(emulator_server)[before:] == [
+        "StopRetrainingScheduler", "UpdateRetrainingScheduler", "StartRetrainingScheduler"]
+    _, checked_failures = retraining.check(model_name=model.id, retraining_frequency="P1W", lookback_window="P360D")
+    assert checked_failures and "regular expression" in checked_failures[0][1]
+
+    policy = Resource(provider_host, "ResourcePolicy", "share", ResourcePolicyProvider())
+    document = {"Version": "2012-10-17", "Statement": {
+        "Effect": "Allow", "Principal": {"AWS": "111111111111"}, "Action": "lookoutequipment:ImportDataset",
+        "Resource": dataset.outputs["arn"]}}
+    outs = policy.create(resource_arn=dataset.outputs["arn"], resource_policy=document)
+    assert policy.id == dataset.outputs["arn"] and outs["resource_policy"] == document
+    policy.refresh()
+    assert policy.inputs["resource_policy"] == document
+
+    for resource in (policy, retraining, model, group, dataset):
+        resource.delete()
+    lookout = boto3.client("lookoutequipment", endpoint_url=emulator_server.endpoint_url, region_name="us-east-1")
+    assert lookout.list_retraining_schedulers()["RetrainingSchedulerSummaries"] == []
+    assert lookout.list_label_groups()["LabelGroupSummaries"] == []
