@@ -46,6 +46,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="simulated duration of a transition, e.g. training=1800 (repeatable)")
     parser.add_argument("--fail-next", action="append", default=[], metavar="KIND",
                         help="make the next run of KIND fail: ingestion, training, experiment, recommendations")
+    parser.add_argument("--eventual-consistency", type=float, default=0.0, metavar="SECONDS",
+                        help="a new SageMaker experiment or job answers 'not found' for this long after its creation")
+    parser.add_argument("--late-tags", type=float, default=0.0, metavar="SECONDS",
+                        help="the tags a SageMaker experiment or job was created with are listed only this long after")
     parser.add_argument("--quota", type=_quota, action="append", default=[], metavar="NAME=N",
                         help="raise a service quota, e.g. models=100 (datasets, models, inference_schedulers, "
                              "label_groups, active_experiments, active_recommendation_jobs)")
@@ -56,7 +60,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     faults = Faults(throttle_rate=args.throttle_rate, server_error_rate=args.server_error_rate, seed=args.seed)
-    faults.update({"durations": dict(args.duration)})
+    faults.update({"durations": dict(args.duration), "eventual_consistency": args.eventual_consistency,
+                   "late_tags": args.late_tags})
     for kind in args.fail_next:
         faults.fail_next(kind)
     emulator = Emulator(clock=Clock(time_scale=args.time_scale), faults=faults, quotas=dict(args.quota))

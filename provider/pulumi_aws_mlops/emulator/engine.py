@@ -88,12 +88,15 @@ class Emulator:
     def backend(self, service: str, account: str = DEFAULT_ACCOUNT_ID, region: str = DEFAULT_REGION) -> Any:
         return self.backends(service).get(account, region)
 
-    def settle(self) -> None:
-        """Bring every clock-driven status of every backend to the present."""
+    def settle(self, *, target_prefix: str | None = None) -> None:
+        """Bring every clock-driven status of every backend (of the services with this JSON target prefix) to the
+        present."""
+        services = registry.services()
         with self._lock, self.clock.pinned():
-            for backends in list(self._backends.values()):
-                for backend in backends:
-                    backend.settle()
+            for name, backends in list(self._backends.items()):
+                if target_prefix is None or services[name].target_prefix == target_prefix:
+                    for backend in backends:
+                        backend.settle()
 
     def reset(self) -> None:
         with self._lock:
@@ -118,6 +121,9 @@ class Emulator:
         prefix, operation = target(headers)
         service = registry.route(prefix, operation, params if isinstance(params, dict) else {})
         if service is None:
+            # moto answers it. Of a service emulated beside moto (SageMaker), it may read what the emulated
+            # resources change on the clock (an experiment that ended puts its endpoint back): settle them first.
+            self.settle(target_prefix=prefix)
             return None
         account, region = caller(headers)
         request_id = str(uuid.uuid4())
