@@ -164,13 +164,16 @@ def sagemaker_lifecycles() -> None:
     for it), tag it, read, delete; and a job whose create timed out, which delete stops."""
     experiments, jobs = InferenceExperimentProvider(), InferenceRecommendationsJobProvider()
 
-    # Scheduled to start tomorrow: the create starts it now (StartInferenceExperiment).
+    # Scheduled to start tomorrow, it waits Created; without its start time it starts at once
+    # (StartInferenceExperiment, SageMaker's "start a shadow test early").
     tomorrow, later = (datetime.now(timezone.utc) + timedelta(days=days) for days in (1, 3))
     schedule = {"start_time": f"{tomorrow:%Y-%m-%dT%H:%M:%SZ}", "end_time": f"{later:%Y-%m-%dT%H:%M:%SZ}"}
     experiment_news = experiment_inputs(role_arn=SAGEMAKER_ROLE, tags={"team": "ml"}, schedule=schedule)
     experiment, experiment_outs = create(experiments, experiment_news)
     _, experiment_outs = update(experiments, experiment, experiment_outs,
-                                {**experiment_news, "description": "sample less", "tags": {"stage": "shadow"}})
+                                {**experiment_news, "description": "sample less", "tags": {"stage": "shadow"},
+                                 "schedule": {"end_time": schedule["end_time"]}})
+    assert experiment_outs["status"] == "Running"
     assert experiments.read(experiment, experiment_outs).id == experiment
     experiments.delete(experiment, experiment_outs)
 
@@ -285,7 +288,9 @@ def test_sagemaker_execution_role_policy_is_scoped() -> None:
     """The role SageMaker assumes for a shadow test or a load test: the endpoint it shifts, the configurations and
     models it deploys, the KMS keys of KmsKey / VolumeKmsKeyId / output encryption, and where it writes."""
     statements = policy("sagemaker-execution-role-policy.json")
-    assert not any("*" in as_list(statement["Resource"]) for statement in statements), "every statement is scoped"
+    unscoped = {action for statement in statements if "*" in as_list(statement["Resource"])
+                for action in as_list(statement["Action"])}
+    assert unscoped == {"ecr:GetAuthorizationToken"}, "every statement is scoped but the one IAM cannot scope"
     sagemaker = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}"
     for action, resource in (("sagemaker:UpdateEndpoint", f"{sagemaker}:endpoint/churn"),
                              ("sagemaker:UpdateEndpoint", f"{sagemaker}:endpoint-config/churn-shadow"),
@@ -315,6 +320,19 @@ def test_sagemaker_execution_role_policy_is_scoped() -> None:
     assert allowed(statements, "iam:PassRole", SAGEMAKER_ROLE, {"iam:PassedToService": "sagemaker.amazonaws.com"})
     assert not allowed(statements, "iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/admin",
                        {"iam:PassedToService": "sagemaker.amazonaws.com"})
+
+    # The experiment's role "can assume to access model artifacts and container images" (CreateInferenceExperiment
+    # RoleArn): it pulls the variants' images and reads their model data.
+    repository = f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/churn"
+    for action in ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"):
+        assert allowed(statements, action, repository), action
+    assert allowed(statements, "ecr:GetAuthorizationToken", "*")
+    assert not allowed(statements, "ecr:PutImage", repository)
+    assert allowed(statements, "s3:GetObject", f"{bucket}/models/churn-v2/model.tar.gz")
+    assert not allowed(statements, "s3:PutObject", f"{bucket}/models/churn-v2/model.tar.gz")
+    # The data capture key (DataStorageConfig.KmsKey) encrypts the captured requests through S3.
+    assert allowed(statements, "kms:GenerateDataKey", key, {"kms:ViaService": "s3.us-east-1.amazonaws.com"})
+    assert allowed(statements, "kms:Encrypt", key, via_sagemaker)
 
 
 def test_sagemaker_trust_policy_lets_only_sagemaker_assume_the_role() -> None:
