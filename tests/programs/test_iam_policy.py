@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,22 +21,15 @@ import botocore.client
 import pytest
 from botocore.exceptions import ClientError
 
-from pulumi_aws_mlops._internal.errors import WaitTimeoutError
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.emulator.iam_policy import Check as IamCheck
 from pulumi_aws_mlops.emulator.iam_policy import Decision, RequestContext, authorize, evaluate, parse_policy
-from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
-from pulumi_aws_mlops.sagemaker import InferenceExperimentProvider, InferenceRecommendationsJobProvider
-from tests.support.lifecycle import checked, create, update
-from tests.support.lookoutequipment import dataset_inputs, model_inputs, scheduler_inputs
-from tests.support.sagemaker import experiment_inputs, job_inputs
+from tests.support.whole_lifecycles import L4E_ROLE, SAGEMAKER_ROLE, lookout_equipment_lifecycles, sagemaker_lifecycles
 
 from .conftest import ACCOUNT, BUCKET, EXAMPLES
 from .mock_run import run_program
 
 IAM = EXAMPLES / "iam"
-L4E_ROLE = "arn:aws:iam::123456789012:role/lookout-equipment-access"
-SAGEMAKER_ROLE = "arn:aws:iam::123456789012:role/sagemaker-shadow-test"
 # The service each role is handed to, by the API that hands it over.
 PASSED_TO = {"lookoutequipment": "lookoutequipment.amazonaws.com", "sagemaker": "sagemaker.amazonaws.com"}
 DEPLOYER = f"arn:aws:sts::{ACCOUNT}:assumed-role/github-deploy/pulumi-up"
@@ -131,63 +123,6 @@ def aws_calls(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[l
     yield recorded
     emulated = {f"{call.service}:{call.operation}" for call in emulator.calls}
     assert emulated <= {f"{service}:{operation}" for service, operation, _ in recorded}
-
-
-def lookout_equipment_lifecycles() -> None:
-    """Dataset, model and scheduler: create, update in place (tags, labels, settings), read, delete."""
-    s3_data = {"s3_input_configuration": {"bucket": BUCKET, "prefix": "pump/"}}
-    labels = {"s3_input_configuration": {"bucket": BUCKET, "prefix": "pump-labels/"}}
-    datasets, models, schedulers = DatasetProvider(), ModelProvider(), InferenceSchedulerProvider()
-
-    dataset_news = dataset_inputs(ingestion_input_configuration=s3_data, role_arn=L4E_ROLE, tags={"stage": "dev"})
-    dataset, dataset_outs = create(datasets, dataset_news)
-    _, dataset_outs = update(datasets, dataset, dataset_outs, {**dataset_news, "tags": {"team": "reliability"}})
-
-    model_news = model_inputs(dataset, role_arn=L4E_ROLE)
-    model, model_outs = create(models, model_news)
-    _, model_outs = update(models, model, model_outs, {**model_news, "labels_input_configuration": labels,
-                                                       "tags": {"team": "reliability"}})
-
-    scheduler_news = scheduler_inputs(model, role_arn=L4E_ROLE)
-    scheduler, scheduler_outs = create(schedulers, scheduler_news)
-    _, scheduler_outs = update(schedulers, scheduler, scheduler_outs,
-                               {**scheduler_news, "data_upload_frequency": "PT15M"})
-
-    for provider, id_, outs in ((schedulers, scheduler, scheduler_outs), (models, model, model_outs),
-                                (datasets, dataset, dataset_outs)):
-        assert provider.read(id_, outs).id == id_
-        provider.delete(id_, outs)
-
-
-def sagemaker_lifecycles() -> None:
-    """Shadow test: create (starts it), update in place, read, delete (stops it). Recommendations job: create (waits
-    for it), tag it, read, delete; and a job whose create timed out, which delete stops."""
-    experiments, jobs = InferenceExperimentProvider(), InferenceRecommendationsJobProvider()
-
-    # Scheduled to start tomorrow, it waits Created; without its start time it starts at once
-    # (StartInferenceExperiment, SageMaker's "start a shadow test early").
-    tomorrow, later = (datetime.now(timezone.utc) + timedelta(days=days) for days in (1, 3))
-    schedule = {"start_time": f"{tomorrow:%Y-%m-%dT%H:%M:%SZ}", "end_time": f"{later:%Y-%m-%dT%H:%M:%SZ}"}
-    experiment_news = experiment_inputs(role_arn=SAGEMAKER_ROLE, tags={"team": "ml"}, schedule=schedule)
-    experiment, experiment_outs = create(experiments, experiment_news)
-    _, experiment_outs = update(experiments, experiment, experiment_outs,
-                                {**experiment_news, "description": "sample less", "tags": {"stage": "shadow"},
-                                 "schedule": {"end_time": schedule["end_time"]}})
-    assert experiment_outs["status"] == "Running"
-    assert experiments.read(experiment, experiment_outs).id == experiment
-    experiments.delete(experiment, experiment_outs)
-
-    job_news = job_inputs(role_arn=SAGEMAKER_ROLE)
-    job, job_outs = create(jobs, job_news)
-    _, job_outs = update(jobs, job, job_outs, {**job_news, "tags": {"team": "ml"}})
-    _, job_outs = update(jobs, job, job_outs, {**job_news, "tags": {"stage": "sizing"}})
-    assert jobs.read(job, job_outs).id == job
-    jobs.delete(job, job_outs)
-
-    interrupted = checked(jobs, job_inputs("proj/dev/interrupted", role_arn=SAGEMAKER_ROLE, timeouts={"create": "1m"}))
-    with pytest.raises(WaitTimeoutError):
-        jobs.create(interrupted)
-    jobs.delete(interrupted["job_name"], interrupted)
 
 
 @pytest.mark.usefixtures("pump_in_s3", "endpoint")

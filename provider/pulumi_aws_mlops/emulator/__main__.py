@@ -54,6 +54,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="raise a service quota, e.g. models=100 (datasets, models, inference_schedulers, "
                              "label_groups, active_experiments, active_recommendation_jobs)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the fault injector")
+    parser.add_argument("--enforce-iam", action="store_true",
+                        help="authorize each request by the IAM policies of the user or role that signed it")
     return parser.parse_args(argv)
 
 
@@ -64,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
                    "late_tags": args.late_tags})
     for kind in args.fail_next:
         faults.fail_next(kind)
-    emulator = Emulator(clock=Clock(time_scale=args.time_scale), faults=faults, quotas=dict(args.quota))
+    emulator = Emulator(clock=Clock(time_scale=args.time_scale), faults=faults, quotas=dict(args.quota),
+                        enforce_iam=args.enforce_iam)
     try:
         server = EmulatorServer(emulator, host=args.host, port=args.port)
     except (ValueError, OSError) as exc:
