@@ -5,9 +5,15 @@ to the candidate (the shadow variant) and records both. When the results look ri
 promote` and `pulumi up` stop the experiment with the candidate promoted: the endpoint then serves the candidate
 model alone. `decision reject` stops it and removes the candidate instead.
 
-    pulumi up                                 # the experiment starts (InferenceExperiment, desired_state Running)
+    pulumi config set startTime 2026-07-01T08:00:00Z   # optional: SageMaker starts the test then, by itself
+    pulumi up                                 # the experiment is created (InferenceExperiment, desired_state Running)
+    pulumi config set samplingPercentage 20
+    pulumi up                                 # UpdateInferenceExperiment: what a running test may change
     pulumi config set decision promote
     pulumi up                                 # StopInferenceExperiment: candidate Promote, production Remove
+
+Promote while the test runs: at its end time SageMaker ends it on its own and puts the endpoint back as it was, and
+`decision promote` then fails with what happened and what to do (deploy the candidate yourself, or test again).
 
 The endpoint and both models are inputs, not resources of this program: a Pulumi program cannot create them in
 the local emulator's moto backend, and in a real account they usually come from the deployment that serves
@@ -30,12 +36,16 @@ Stack configuration (`pulumi config set KEY VALUE`), all optional; the defaults 
 | `candidateModel`     | `churn-v2`                                       | the model to test beside it                  |
 | `instanceType`       | `ml.m5.large`                                    | instances of each variant                    |
 | `instanceCount`      | `1`                                              | instances of each variant                    |
-| `samplingPercentage` | `50`                                             | share of requests copied to the candidate (1-100) |
-| `endTime`            | unset: seven days after it starts                | when the test ends on its own (ISO 8601, at most 30 days) |
+| `samplingPercentage` | `50`                                             | share of requests copied to the candidate (1-100); changes while it runs |
+| `startTime`          | unset: as soon as it is created                  | when SageMaker starts the test (ISO 8601); until then it is Created and costs nothing |
+| `endTime`            | unset: seven days after it starts                | when the test ends on its own (ISO 8601, at most 30 days after the start); changes while it runs |
 | `captureUri`         | unset: no capture                                | `s3://bucket/prefix` for the requests and both answers |
 | `roleArn`            | `arn:aws:iam::123456789012:role/sagemaker-shadow-test` | role SageMaker assumes for the experiment |
 | `decision`           | `test`                                           | `test` (keep it running), `promote` or `reject` |
 | `recommendInstance`  | `false`                                          | also run an Inference Recommender job on the candidate |
+| `framework`          | `XGBOOST`                                        | the candidate's framework, for that job (TENSORFLOW, PYTORCH, XGBOOST, SAGEMAKER-SCIKIT-LEARN) |
+| `samplePayloadUrl`   | `s3://sagemaker-shadow-test-data/payloads/churn.tar.gz` | sample requests for that job: one .tar.gz archive |
+| `payloadContentType` | `text/csv`                                       | their content type |
 | `tags`               | `{}`                                             | tags for every resource (an object)          |
 
 Provider settings: `aws:region` (or AWS_REGION), `aws:profile`, and `aws-mlops:endpointUrl` (or AWS_ENDPOINT_URL) to
@@ -92,7 +102,8 @@ def model_variant(variant_name: str, model_name: str) -> dict[str, Any]:
 
 
 capture_uri = config.get("captureUri")
-end_time = config.get("endTime")
+schedule = {key: value for key, value in (("start_time", config.get("startTime")), ("end_time", config.get("endTime")))
+            if value}
 experiment = InferenceExperiment(
     "shadow-test",
     InferenceExperimentArgs(
@@ -107,7 +118,7 @@ experiment = InferenceExperiment(
                 "sampling_percentage": config.get_int("samplingPercentage") or 50,
             }],
         },
-        schedule={"end_time": end_time} if end_time else None,
+        schedule=schedule or None,
         data_storage_config={"destination": capture_uri} if capture_uri else None,
         desired_state=desired_state,
         model_variant_actions=variant_actions,
@@ -131,7 +142,20 @@ if config.get_bool("recommendInstance"):
         InferenceRecommendationsJobArgs(
             job_type="Default",
             role_arn=role_arn,
-            input_config={"model_name": candidate_model},
+            input_config={
+                "model_name": candidate_model,
+                # A model (unlike a model package) does not say what it is: SageMaker needs its container described.
+                "container_config": {
+                    "domain": "MACHINE_LEARNING",
+                    "task": "CLASSIFICATION",
+                    "framework": config.get("framework") or "XGBOOST",
+                    "payload_config": {
+                        "sample_payload_url": config.get("samplePayloadUrl")
+                        or "s3://sagemaker-shadow-test-data/payloads/churn.tar.gz",
+                        "supported_content_types": [config.get("payloadContentType") or "text/csv"],
+                    },
+                },
+            },
             job_description=f"instance types for {candidate_model}",
             tags=tags or None,
             timeouts=RECOMMENDATIONS_TIMEOUTS,

@@ -169,3 +169,30 @@ def test_cli_refuses_to_listen_beyond_loopback() -> None:
     assert result.returncode == 2
     assert "loopback only" in result.stderr
     assert result.stdout == ""
+
+
+def test_enforce_iam_authorizes_each_request_as_its_signer(aws_env: None) -> None:
+    with EmulatorServer(Emulator(clock=Clock(time_scale=0), enforce_iam=True)) as running:
+        (iam,) = clients(running.endpoint_url, "iam")
+        iam.create_user(UserName="reader")
+        iam.put_user_policy(UserName="reader", PolicyName="read", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "lookoutequipment:ListDatasets", "Resource": "*"}]}))
+        key = iam.create_access_key(UserName="reader")["AccessKey"]
+        reader = boto3.client("lookoutequipment", endpoint_url=running.endpoint_url, region_name=REGION,
+                              aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+        assert reader.list_datasets()["DatasetSummaries"] == []
+        with pytest.raises(ClientError) as denied:
+            reader.create_dataset(DatasetName="d", ClientToken="t")
+        assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
+        assert "user/reader is not authorized to perform: lookoutequipment:CreateDataset" in str(denied.value)
+        (stranger,) = clients(running.endpoint_url, "lookoutequipment")
+        with pytest.raises(ClientError) as refused:
+            stranger.list_datasets()
+        assert refused.value.response["Error"]["Code"] == "UnrecognizedClientException"
+
+
+def test_cli_enforce_iam_flag() -> None:
+    from pulumi_aws_mlops.emulator.__main__ import parse_args
+
+    assert parse_args(["--enforce-iam"]).enforce_iam and not parse_args([]).enforce_iam

@@ -23,6 +23,25 @@ def test_not_found_is_the_code_the_operation_answers_with() -> None:
 
 
 @pytest.mark.parametrize(
+    ("operation", "message"),
+    [
+        ("CreateInferenceExperiment", "Could not find endpoint 'arn:aws:sagemaker:us-east-1:1:endpoint/churn'."),
+        ("CreateInferenceExperiment", "Could not find model 'arn:aws:sagemaker:us-east-1:1:model/churn-v2'."),
+        ("CreateInferenceRecommendationsJob", "Could not find model 'arn:aws:sagemaker:us-east-1:1:model/churn-v2'."),
+    ],
+)
+def test_a_validation_exception_is_not_found_only_where_and_as_sagemaker_words_it(operation: str, message: str) -> None:
+    """SageMaker says a model or endpoint is missing with its generic ValidationException, worded "Could not find
+    ..."; that is "not found" only for the operations whose rule says so, and only in those words."""
+    assert SAGEMAKER.is_not_found(operation, error("ValidationException", message, operation))
+    assert not SAGEMAKER.is_not_found("DescribeInferenceExperiment",
+                                      error("ValidationException", message, "DescribeInferenceExperiment"))
+    for other in ("The endpoint would be left without a production variant.", f"Something else. {message}",
+                  "could not find model churn-v2", "Endpoint 'churn' is in status Updating."):
+        assert not SAGEMAKER.is_not_found(operation, error("ValidationException", other, operation)), other
+
+
+@pytest.mark.parametrize(
     ("service", "operation", "code", "message"),
     [
         (SAGEMAKER, "DescribeInferenceExperiment", "ValidationException", "Inference experiment x not found"),

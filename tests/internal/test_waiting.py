@@ -142,3 +142,26 @@ def test_schedule_never_exceeds_lag_once_settled() -> None:
     schedule = Schedule(typical_seconds=3600)
     rng = random.Random(0)
     assert all(schedule.next_delay(e, 30.0, rng) <= 30 for e in range(3100, 9000, 97))
+
+
+def test_poll_until_backs_off_and_gives_up_at_its_window() -> None:
+    """A short wait for what an eventually consistent service shows soon: delays double up to a cap, within a window."""
+    clock = Clock()
+    probes: list[float] = []
+
+    def appears_at(moment: float) -> Any:
+        def probe() -> str | None:
+            probes.append(clock.elapsed())
+            return "seen" if clock.elapsed() >= moment else None
+        return probe
+
+    with waiting.time_source(clock.elapsed, clock.advance):
+        assert waiting.poll_until(appears_at(20), within=120) == "seen"
+        assert probes == [0, 1, 3, 7, 15, 30], "1, 2, 4, 8, then at most 15 seconds apart"
+        probes.clear()
+        started = clock.elapsed()
+        assert waiting.poll_until(appears_at(10_000), within=120) is None
+        assert probes[-1] - started == 120, "the last look is at the end of the window"
+        probes.clear()
+        assert waiting.poll_until(appears_at(10_000), within=0) is None
+        assert len(probes) == 1, "no window: one look"

@@ -2,7 +2,7 @@
 
 The provider policy must allow exactly the AWS actions the providers call over full lifecycles (create → update →
 read → delete of every resource, plus an interrupted create cleaned up by delete): nothing missing, and nothing
-unused except the actions of resources not built yet, listed in PLANNED. Every call is also evaluated, as it is
+unused except the actions of resources not built yet, listed in PLANNED (none now). Every call is also evaluated, as it is
 made, by the emulator's IAM evaluator against the provider policy, with the resource's tags at that moment: the
 resource-level scoping and the owner-tag conditions must allow what the providers do to what they own.
 `iam:PassRole` is not an API call: it is checked against each request that hands a role to a service.
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,38 +21,15 @@ import botocore.client
 import pytest
 from botocore.exceptions import ClientError
 
-from pulumi_aws_mlops._internal.errors import WaitTimeoutError
-from pulumi_aws_mlops.emulator import DEFAULT_ORIGIN, Clock, Emulator
+from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.emulator.iam_policy import Check as IamCheck
 from pulumi_aws_mlops.emulator.iam_policy import Decision, RequestContext, authorize, evaluate, parse_policy
-from pulumi_aws_mlops.lookoutequipment import (
-    DatasetProvider,
-    InferenceSchedulerProvider,
-    LabelGroupProvider,
-    ModelProvider,
-    ResourcePolicyProvider,
-    RetrainingSchedulerProvider,
-)
-from pulumi_aws_mlops.sagemaker import InferenceExperimentProvider, InferenceRecommendationsJobProvider
-from tests.support.lifecycle import checked, create, update
-from tests.support.lookoutequipment import (
-    LABELS,
-    dataset_inputs,
-    import_policy,
-    label_group_inputs,
-    model_inputs,
-    policy_inputs,
-    retraining_inputs,
-    scheduler_inputs,
-)
-from tests.support.sagemaker import experiment_inputs, job_inputs
+from tests.support.whole_lifecycles import L4E_ROLE, SAGEMAKER_ROLE, lookout_equipment_lifecycles, sagemaker_lifecycles
 
 from .conftest import ACCOUNT, BUCKET, EXAMPLES
 from .mock_run import run_program
 
 IAM = EXAMPLES / "iam"
-L4E_ROLE = "arn:aws:iam::123456789012:role/lookout-equipment-access"
-SAGEMAKER_ROLE = "arn:aws:iam::123456789012:role/sagemaker-shadow-test"
 # The service each role is handed to, by the API that hands it over.
 PASSED_TO = {"lookoutequipment": "lookoutequipment.amazonaws.com", "sagemaker": "sagemaker.amazonaws.com"}
 DEPLOYER = f"arn:aws:sts::{ACCOUNT}:assumed-role/github-deploy/pulumi-up"
@@ -61,12 +37,6 @@ DEPLOYER = f"arn:aws:sts::{ACCOUNT}:assumed-role/github-deploy/pulumi-up"
 # Granted for resources the providers will soon manage, by action: (why). When a provider starts calling one, it
 # leaves this list. Every Lookout for Equipment action the policy grants is called now.
 PLANNED: dict[str, str] = {}
-
-
-@pytest.fixture
-def emulator_clock() -> Clock:
-    """January 2026: a retraining's lookback window reaches the sample pump's data (from January 2025)."""
-    return Clock(origin=DEFAULT_ORIGIN)
 
 
 def policy(name: str) -> list[dict[str, Any]]:
@@ -138,97 +108,12 @@ def aws_calls(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[l
     assert emulated <= {f"{service}:{operation}" for service, operation, _ in recorded}
 
 
-def lookout_equipment_lifecycles(emulator: Emulator) -> None:
-    """Every Lookout for Equipment resource: create, update in place (tags, labels, settings), read, delete; a model
-    version pinned after a retraining; a dataset and a model imported, under resource policies."""
-    s3_data = {"s3_input_configuration": {"bucket": BUCKET, "prefix": "pump/"}}
-    labels = {"s3_input_configuration": {"bucket": BUCKET, "prefix": "pump-labels/"}}
-    datasets, models, schedulers = DatasetProvider(), ModelProvider(), InferenceSchedulerProvider()
-
-    dataset_news = dataset_inputs(ingestion_input_configuration=s3_data, role_arn=L4E_ROLE, tags={"stage": "dev"})
-    dataset, dataset_outs = create(datasets, dataset_news)
-    _, dataset_outs = update(datasets, dataset, dataset_outs, {**dataset_news, "tags": {"team": "reliability"}})
-
-    model_news = model_inputs(dataset, role_arn=L4E_ROLE)
-    model, model_outs = create(models, model_news)
-    _, model_outs = update(models, model, model_outs, {**model_news, "labels_input_configuration": labels,
-                                                       "tags": {"team": "reliability"}})
-
-    scheduler_news = scheduler_inputs(model, role_arn=L4E_ROLE)
-    scheduler, scheduler_outs = create(schedulers, scheduler_news)
-    _, scheduler_outs = update(schedulers, scheduler, scheduler_outs,
-                               {**scheduler_news, "data_upload_frequency": "PT15M"})
-
-    # Retraining in MANUAL mode, then the new version pinned by the model's input.
-    retrainings, groups, policies = RetrainingSchedulerProvider(), LabelGroupProvider(), ResourcePolicyProvider()
-    retraining_news = retraining_inputs(model, promote_mode="MANUAL")
-    retraining, retraining_outs = create(retrainings, retraining_news)
-    _, retraining_outs = update(retrainings, retraining, retraining_outs, {**retraining_news, "lookback_window": "P540D"})
-    emulator.clock.advance(31 * 86400)
-    _, model_outs = update(models, model, model_outs, {**model_news, "labels_input_configuration": labels,
-                                                       "tags": {"team": "reliability"}, "active_model_version": 2})
-    assert model_outs["active_model_version"] == 2
-
-    group_news = label_group_inputs(tags={"stage": "dev"})
-    group, group_outs = create(groups, group_news)
-    _, group_outs = update(groups, group, group_outs, {**group_news, "labels": LABELS[1:], "tags": {"team": "ml"},
-                                                       "fault_codes": ["BEARING_WEAR", "SEAL_LEAK", "CAVITATION"]})
-
-    # Shared with another account, and imported (here, within the account: no policy is needed for that).
-    dataset_policy_news = policy_inputs(dataset_outs["arn"])
-    dataset_policy, dataset_policy_outs = create(policies, dataset_policy_news)
-    shared = import_policy(dataset_outs["arn"], "lookoutequipment:ImportDataset", "222222222222")
-    _, dataset_policy_outs = update(policies, dataset_policy, dataset_policy_outs,
-                                    {**dataset_policy_news, "resource_policy": shared})
-    copy, copy_outs = create(datasets, {"__name_seed": "proj/dev/copy", "source_dataset_arn": dataset_outs["arn"]})
-    imported_news = {"__name_seed": "proj/dev/copy-model", "dataset_name": copy, "role_arn": L4E_ROLE,
-                     "source_model_version_arn": model_outs["active_model_version_arn"]}
-    imported, imported_outs = create(models, imported_news)
-
-    for provider, id_, outs in ((policies, dataset_policy, dataset_policy_outs),
-                                (models, imported, imported_outs), (datasets, copy, copy_outs),
-                                (retrainings, retraining, retraining_outs), (schedulers, scheduler, scheduler_outs),
-                                (models, model, model_outs), (groups, group, group_outs),
-                                (datasets, dataset, dataset_outs)):
-        assert provider.read(id_, outs).id == id_
-        provider.delete(id_, outs)
-    assert policies.read(dataset_policy, {}).id is None
-
-
-def sagemaker_lifecycles(emulator: Emulator) -> None:
-    """Shadow test: create (starts it), update in place, read, delete (stops it). Recommendations job: create (waits
-    for it), tag it, read, delete; and a job whose create timed out, which delete stops."""
-    experiments, jobs = InferenceExperimentProvider(), InferenceRecommendationsJobProvider()
-
-    # Scheduled to start tomorrow: the create starts it now (StartInferenceExperiment).
-    tomorrow, later = (emulator.clock.now() + timedelta(days=days) for days in (1, 3))
-    schedule = {"start_time": f"{tomorrow:%Y-%m-%dT%H:%M:%SZ}", "end_time": f"{later:%Y-%m-%dT%H:%M:%SZ}"}
-    experiment_news = experiment_inputs(role_arn=SAGEMAKER_ROLE, tags={"team": "ml"}, schedule=schedule)
-    experiment, experiment_outs = create(experiments, experiment_news)
-    _, experiment_outs = update(experiments, experiment, experiment_outs,
-                                {**experiment_news, "description": "sample less", "tags": {"stage": "shadow"}})
-    assert experiments.read(experiment, experiment_outs).id == experiment
-    experiments.delete(experiment, experiment_outs)
-
-    job_news = job_inputs(role_arn=SAGEMAKER_ROLE)
-    job, job_outs = create(jobs, job_news)
-    _, job_outs = update(jobs, job, job_outs, {**job_news, "tags": {"team": "ml"}})
-    _, job_outs = update(jobs, job, job_outs, {**job_news, "tags": {"stage": "sizing"}})
-    assert jobs.read(job, job_outs).id == job
-    jobs.delete(job, job_outs)
-
-    interrupted = checked(jobs, job_inputs("proj/dev/interrupted", role_arn=SAGEMAKER_ROLE, timeouts={"create": "1m"}))
-    with pytest.raises(WaitTimeoutError):
-        jobs.create(interrupted)
-    jobs.delete(interrupted["job_name"], interrupted)
-
-
 @pytest.mark.usefixtures("pump_in_s3", "endpoint")
 def test_provider_policy_allows_exactly_the_actions_the_providers_call(
     aws_calls: list[tuple[str, str, dict[str, Any]]], emulator: Emulator,
 ) -> None:
     lookout_equipment_lifecycles(emulator)
-    sagemaker_lifecycles(emulator)
+    sagemaker_lifecycles()
 
     called = {f"{service}:{operation}" for service, operation, _ in aws_calls}
     granted = {action for statement in policy("provider-policy.json") for action in as_list(statement["Action"])}
@@ -260,7 +145,7 @@ def iam_decisions(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterat
 def test_provider_policy_allows_every_call_on_what_the_providers_own(iam_decisions: list[tuple[str, Decision]],
                                                                      emulator: Emulator) -> None:
     lookout_equipment_lifecycles(emulator)
-    sagemaker_lifecycles(emulator)
+    sagemaker_lifecycles()
 
     assert {action.split(":")[0] for action, _ in iam_decisions} == set(PASSED_TO)
     denied = [decision.message for _, decision in iam_decisions if not decision.allowed]
@@ -274,7 +159,7 @@ def test_provider_policy_allows_every_call_on_what_the_providers_own(iam_decisio
 def test_provider_policy_passes_each_role_only_to_its_service(aws_calls: list[tuple[str, str, dict[str, Any]]],
                                                               emulator: Emulator) -> None:
     lookout_equipment_lifecycles(emulator)
-    sagemaker_lifecycles(emulator)
+    sagemaker_lifecycles()
 
     statements = policy("provider-policy.json")
     handed_over = {(service, params["RoleArn"]) for service, _, params in aws_calls if "RoleArn" in params}
@@ -323,7 +208,9 @@ def test_sagemaker_execution_role_policy_is_scoped() -> None:
     """The role SageMaker assumes for a shadow test or a load test: the endpoint it shifts, the configurations and
     models it deploys, the KMS keys of KmsKey / VolumeKmsKeyId / output encryption, and where it writes."""
     statements = policy("sagemaker-execution-role-policy.json")
-    assert not any("*" in as_list(statement["Resource"]) for statement in statements), "every statement is scoped"
+    unscoped = {action for statement in statements if "*" in as_list(statement["Resource"])
+                for action in as_list(statement["Action"])}
+    assert unscoped == {"ecr:GetAuthorizationToken"}, "every statement is scoped but the one IAM cannot scope"
     sagemaker = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}"
     for action, resource in (("sagemaker:UpdateEndpoint", f"{sagemaker}:endpoint/churn"),
                              ("sagemaker:UpdateEndpoint", f"{sagemaker}:endpoint-config/churn-shadow"),
@@ -353,6 +240,19 @@ def test_sagemaker_execution_role_policy_is_scoped() -> None:
     assert allowed(statements, "iam:PassRole", SAGEMAKER_ROLE, {"iam:PassedToService": "sagemaker.amazonaws.com"})
     assert not allowed(statements, "iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/admin",
                        {"iam:PassedToService": "sagemaker.amazonaws.com"})
+
+    # The experiment's role "can assume to access model artifacts and container images" (CreateInferenceExperiment
+    # RoleArn): it pulls the variants' images and reads their model data.
+    repository = f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/churn"
+    for action in ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"):
+        assert allowed(statements, action, repository), action
+    assert allowed(statements, "ecr:GetAuthorizationToken", "*")
+    assert not allowed(statements, "ecr:PutImage", repository)
+    assert allowed(statements, "s3:GetObject", f"{bucket}/models/churn-v2/model.tar.gz")
+    assert not allowed(statements, "s3:PutObject", f"{bucket}/models/churn-v2/model.tar.gz")
+    # The data capture key (DataStorageConfig.KmsKey) encrypts the captured requests through S3.
+    assert allowed(statements, "kms:GenerateDataKey", key, {"kms:ViaService": "s3.us-east-1.amazonaws.com"})
+    assert allowed(statements, "kms:Encrypt", key, via_sagemaker)
 
 
 def test_sagemaker_trust_policy_lets_only_sagemaker_assume_the_role() -> None:

@@ -19,6 +19,7 @@ from tests.protocol.provider_host import LogRecord, ProviderHost
 from tests.servers import sagemaker_emulator
 from tests.support.sagemaker import (
     CANDIDATE_MODEL,
+    CONTAINER,
     ENDPOINT,
     PRODUCTION_MODEL,
     PROMOTE,
@@ -81,7 +82,7 @@ def test_load_test_recommends_instances(
     assert outputs["best_configuration"]["cost_per_inference"] == min(
         r["cost_per_inference"] for r in outputs["recommendations"])
 
-    _, diff = job.diff(**args(job_inputs(input_config={"model_name": PRODUCTION_MODEL,
+    _, diff = job.diff(**args(job_inputs(input_config={"model_name": PRODUCTION_MODEL, "container_config": CONTAINER,
                                                        "job_duration_in_seconds": 1800})))
     assert "input_config" in diff.replaces, "a job cannot change: a new input runs a new job"
 
@@ -104,9 +105,9 @@ def test_a_new_host_resumes_a_running_load_test(
         checked, failures = job.check(**args(job_inputs()))
         assert failures == []
         # What the first host sent before it died: the job, tagged as this stack resource's.
+        request = InferenceRecommendationsJobProvider().parse(checked).input_config.request()
         sagemaker.create_inference_recommendations_job(
-            JobName=checked["job_name"], JobType="Default", RoleArn=ROLE,
-            InputConfig={"ModelName": PRODUCTION_MODEL, "JobDurationInSeconds": 3600},
+            JobName=checked["job_name"], JobType="Default", RoleArn=ROLE, InputConfig=request,
             Tags=[{"Key": OWNER_TAG_KEY, "Value": owner_token(job.seed)}])
         outputs = job.create(**args(job_inputs()))
     finally:

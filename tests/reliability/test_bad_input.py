@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -542,7 +543,9 @@ VALID = {
     ResourcePolicyProvider: policy_inputs(DATASET_ARN),
     InferenceExperimentProvider: experiment_inputs(
         tags={"team": "ml"}, model_variant_actions=PROMOTE,
-        schedule={"start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-10T00:00:00Z"}),
+        # A new experiment's schedule must lie ahead.
+        schedule={"start_time": f"{datetime.now(timezone.utc) + timedelta(days=1):%Y-%m-%dT%H:%M:%SZ}",
+                  "end_time": f"{datetime.now(timezone.utc) + timedelta(days=10):%Y-%m-%dT%H:%M:%SZ}"}),
     InferenceRecommendationsJobProvider: load_test_inputs(job_description="sizing"),
 }
 

@@ -57,6 +57,14 @@ def experiment_inputs(seed: str = "proj/dev/churn-shadow-test", **overrides: Any
 
 
 PROMOTE = {"candidate": "Promote", "production": "Remove"}
+# What a job that benchmarks a model by name (not a model package) tells SageMaker about its container.
+CONTAINER = {
+    "domain": "MACHINE_LEARNING",
+    "task": "CLASSIFICATION",
+    "framework": "XGBOOST",
+    "payload_config": {"sample_payload_url": "s3://sagemaker-shadow-test-data/payloads/churn.tar.gz",
+                       "supported_content_types": ["text/csv"]},
+}
 
 
 def job_inputs(seed: str = "proj/dev/churn-sizing", **overrides: Any) -> dict[str, Any]:
@@ -64,7 +72,8 @@ def job_inputs(seed: str = "proj/dev/churn-sizing", **overrides: Any) -> dict[st
         NAME_SEED_KEY: seed,
         "job_type": "Default",
         "role_arn": ROLE,
-        "input_config": {"model_name": PRODUCTION_MODEL, "job_duration_in_seconds": 3600},
+        "input_config": {"model_name": PRODUCTION_MODEL, "job_duration_in_seconds": 3600,
+                         "container_config": CONTAINER},
         **overrides,
     }
 
@@ -74,6 +83,7 @@ def load_test_inputs(seed: str = "proj/dev/churn-load-test", **overrides: Any) -
         "job_type": "Advanced",
         "input_config": {
             "model_name": PRODUCTION_MODEL,
+            "container_config": CONTAINER,
             "job_duration_in_seconds": 7200,
             "traffic_pattern": {"traffic_type": "PHASES", "phases": [
                 {"initial_number_of_users": 1, "spawn_rate": 1, "duration_in_seconds": 120}]},

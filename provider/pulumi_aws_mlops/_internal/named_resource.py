@@ -5,6 +5,11 @@ name (a missing one is None, not an error: "not found" is what the service says 
 operation, see `service.Service`); what this stack resource created carries the owner tag
 (`naming.OWNER_TAG_KEY`), so an interrupted create is adopted only when the tag says it is ours; user
 tags are kept in sync on the ARN without ever touching the owner tag.
+
+A service that is eventually consistent (`Service.propagation_seconds`) gets that long for what a create
+changes to be seen: a Create that answers "not found" for a resource it names (made just before, e.g. by
+another provider in the same `pulumi up`) is tried again, the new resource is described until it answers,
+and its tags are listed until the owner tag shows, so the outputs hold the tags it was created with.
 """
 
 from __future__ import annotations
@@ -25,8 +30,8 @@ from .fields import aws_request
 from .naming import NAME_SEED_KEY, OWNER_TAG_KEY, owner_token
 from .provider import BaseProvider
 from .reporting import progress
-from .timeouts import Deadline
-from .waiting import WaitResult, wait
+from .timeouts import Deadline, format_duration
+from .waiting import WaitResult, poll_until, wait
 
 
 class Created(NamedTuple):
@@ -96,19 +101,52 @@ class NamedResourceProvider(BaseProvider):
             return self.adopt(found, props)
         tags = tag_list(props.get("tags"), self.owner(props)) if self.tagged else []
         try:
-            self.call(operation or self.create_operation, **request, **({"Tags": tags} if tags else {}))
+            self.create_once_its_references_are_seen(name, {**request, **({"Tags": tags} if tags else {})},
+                                                     operation or self.create_operation)
         except ClientError as exc:
-            if not self.service.is_name_taken(exc) or (found := self.find(name)) is None:
+            if not self.service.is_name_taken(exc) or (found := self.seen(name, self.find)) is None:
                 raise
             return self.adopt(found, props)
-        found = self.find(name)
+        found = self.seen(name, self.find)
         if found is None:
             raise MlopsError(f"{self.subject(name)} vanished right after it was created")
+        arn, owner = found[self.arn_key], self.owner(props)
+        if (owner is not None and self.tagged and self.service.propagation_seconds
+                and self.seen(arn, self.owner_tag_of) is None):
+            progress(f"{self.subject(name)}: its tags are not listed yet; the outputs show them after `pulumi refresh`")
         return Created(found, adopted=False)
+
+    def create_once_its_references_are_seen(self, name: str, request: Mapping[str, Any], operation: str) -> None:
+        """The Create call, made again while it answers that a resource it names does not exist, for as long as
+        the service may take to show a resource created just before (`Service.propagation_seconds`)."""
+        refused: list[ClientError] = []
+
+        def attempt() -> bool | None:
+            try:
+                self.call(operation, **request)
+            except ClientError as exc:
+                if not self.service.is_not_found(operation, exc):
+                    raise
+                if not refused:
+                    progress(f"{self.subject(name)}: {exc.response['Error'].get('Message')} Waiting for it to "
+                             f"appear (a resource created just before takes a while to be seen)")
+                refused.append(exc)
+                return None
+            return True
+
+        if poll_until(attempt, within=self.service.propagation_seconds) is None:
+            window = format_duration(self.service.propagation_seconds)
+            raise MlopsError(f"{self.subject(name)} was not created: {refused[-1].response['Error'].get('Message')} "
+                             f"(still after {window}). Check the name, and that it is in this account and region"
+                             ) from refused[-1]
+
+    def seen(self, name: str, probe: Callable[[str], Any]) -> Any:
+        """`probe(name)` until it answers (not None) within `Service.propagation_seconds`; None if it never did."""
+        return poll_until(lambda: probe(name), within=self.service.propagation_seconds)
 
     def adopt(self, found: dict[str, Any], props: Mapping[str, Any]) -> Created:
         name = found[self.name_key]
-        owner = owner_of(self.tags_of(found[self.arn_key]))
+        owner = self.owner_tag_of(found[self.arn_key])
         if owner is not None and owner == self.owner(props):
             progress(f"{self.subject(name)}: found it from an interrupted run of this stack; resuming")
             return Created(found, adopted=True)
@@ -199,6 +237,9 @@ class NamedResourceProvider(BaseProvider):
             return [tag for page in pages for tag in page.get("Tags", [])]
         tags: list[Mapping[str, str]] = self.call(api.list_operation, ResourceArn=arn).get("Tags", [])
         return tags
+
+    def owner_tag_of(self, arn: str) -> str | None:
+        return owner_of(self.tags_of(arn))
 
     def observed_tags(self, arn: str) -> dict[str, str] | None:
         """The user tags (the owner tag left out), None when there are none."""

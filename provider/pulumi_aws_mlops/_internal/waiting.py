@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import jmespath
 from botocore import xform_name
@@ -166,6 +166,31 @@ def time_source(now: Callable[[], float], sleep: Callable[[float], None], seed: 
 
 def current_time() -> TimeSource:
     return _time
+
+
+# -- a short wait for a change to be seen --------------------------------------------------------------
+T = TypeVar("T")
+
+
+def poll_until(probe: Callable[[], T | None], *, within: float, first_delay: float = 1.0,
+               max_delay: float = 15.0) -> T | None:
+    """`probe()` until it answers something other than None, for at most `within` seconds; None if it never did.
+
+    For what an eventually consistent service makes visible soon (a new resource, its tags): the delays
+    double from `first_delay` up to `max_delay`, on the poll engine's clock, and a cancelled deployment stops it.
+    """
+    clock = _time
+    started = clock.now()
+    delay = first_delay
+    while True:
+        answer = probe()
+        if answer is not None or cancellation.is_set():
+            return answer
+        left = within - (clock.now() - started)
+        if left <= 0:
+            return None
+        clock.sleep(min(delay, left))
+        delay = min(delay * 2, max_delay)
 
 
 # -- the wait --------------------------------------------------------------------------------------

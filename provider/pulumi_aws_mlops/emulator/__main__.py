@@ -47,20 +47,28 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--fail-next", action="append", default=[], metavar="KIND",
                         help="make the next run of KIND fail: ingestion, training, scheduler_start, import, experiment, "
                              "recommendations")
+    parser.add_argument("--eventual-consistency", type=float, default=0.0, metavar="SECONDS",
+                        help="a new SageMaker experiment or job answers 'not found' for this long after its creation")
+    parser.add_argument("--late-tags", type=float, default=0.0, metavar="SECONDS",
+                        help="the tags a SageMaker experiment or job was created with are listed only this long after")
     parser.add_argument("--quota", type=_quota, action="append", default=[], metavar="NAME=N",
                         help="raise a service quota, e.g. models=100 (datasets, models, inference_schedulers, "
                              "label_groups, active_experiments, active_recommendation_jobs)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the fault injector")
+    parser.add_argument("--enforce-iam", action="store_true",
+                        help="authorize each request by the IAM policies of the user or role that signed it")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     faults = Faults(throttle_rate=args.throttle_rate, server_error_rate=args.server_error_rate, seed=args.seed)
-    faults.update({"durations": dict(args.duration)})
+    faults.update({"durations": dict(args.duration), "eventual_consistency": args.eventual_consistency,
+                   "late_tags": args.late_tags})
     for kind in args.fail_next:
         faults.fail_next(kind)
-    emulator = Emulator(clock=Clock(time_scale=args.time_scale), faults=faults, quotas=dict(args.quota))
+    emulator = Emulator(clock=Clock(time_scale=args.time_scale), faults=faults, quotas=dict(args.quota),
+                        enforce_iam=args.enforce_iam)
     try:
         server = EmulatorServer(emulator, host=args.host, port=args.port)
     except (ValueError, OSError) as exc:

@@ -22,6 +22,7 @@ from botocore import xform_name
 
 from ..service_model import service_model
 from . import backends as registry
+from . import iam
 from .core.backend import BackendDict
 from .core.clock import Clock
 from .core.exceptions import (
@@ -35,6 +36,7 @@ from .core.faults import Faults
 from .core.protocol import (
     DEFAULT_ACCOUNT_ID,
     DEFAULT_REGION,
+    access_key,
     arguments,
     caller,
     content_type,
@@ -65,8 +67,10 @@ class Call:
 
 class Emulator:
     def __init__(self, *, clock: Clock | None = None, faults: Faults | None = None,
-                 quotas: Mapping[str, int] | None = None) -> None:
+                 quotas: Mapping[str, int] | None = None, enforce_iam: bool = False) -> None:
         self.clock = clock or Clock()
+        # Authorize every request as its signer, by its IAM policies in moto's IAM (see iam.py).
+        self.enforce_iam = enforce_iam
         self.faults = faults or Faults()
         # Raised service quotas, as an account would get them on request: e.g. {"models": 100}.
         self.quotas = Quotas(quotas, defaults=registry.default_quotas)
@@ -88,12 +92,15 @@ class Emulator:
     def backend(self, service: str, account: str = DEFAULT_ACCOUNT_ID, region: str = DEFAULT_REGION) -> Any:
         return self.backends(service).get(account, region)
 
-    def settle(self) -> None:
-        """Bring every clock-driven status of every backend to the present."""
+    def settle(self, *, target_prefix: str | None = None) -> None:
+        """Bring every clock-driven status of every backend (of the services with this JSON target prefix) to the
+        present."""
+        services = registry.services()
         with self._lock, self.clock.pinned():
-            for backends in list(self._backends.values()):
-                for backend in backends:
-                    backend.settle()
+            for name, backends in list(self._backends.items()):
+                if target_prefix is None or services[name].target_prefix == target_prefix:
+                    for backend in backends:
+                        backend.settle()
 
     def reset(self) -> None:
         with self._lock:
@@ -118,11 +125,14 @@ class Emulator:
         prefix, operation = target(headers)
         service = registry.route(prefix, operation, params if isinstance(params, dict) else {})
         if service is None:
+            # moto answers it. Of a service emulated beside moto (SageMaker), it may read what the emulated
+            # resources change on the clock (an experiment that ended puts its endpoint back): settle them first.
+            self.settle(target_prefix=prefix)
             return None
         account, region = caller(headers)
         request_id = str(uuid.uuid4())
         status, answer = self.handle(service.name, operation, params, account=account, region=region,
-                                     request_id=request_id)
+                                     request_id=request_id, access_key=access_key(headers))
         response_headers = {"Content-Type": content_type(service_model(service.name)), "x-amzn-RequestId": request_id}
         return status, response_headers, answer
 
@@ -135,6 +145,7 @@ class Emulator:
         account: str = DEFAULT_ACCOUNT_ID,
         region: str = DEFAULT_REGION,
         request_id: str | None = None,
+        access_key: str | None = None,
     ) -> tuple[int, bytes]:
         """Answer one request: (HTTP status, JSON body). Every emulated request goes through here."""
         service = registry.services()[service_name]
@@ -143,7 +154,7 @@ class Emulator:
             answer = b""
             error: AwsError | None = None
             try:
-                answer = render(self._dispatch(service, operation, params, account, region))
+                answer = render(self._dispatch(service, operation, params, account, region, access_key))
             except AwsError as exc:
                 error = exc
             except Exception as exc:  # A bug of the emulator: answered as the service's own internal error.
@@ -156,7 +167,8 @@ class Emulator:
             return error.status, render(error_payload(error))
         return 200, answer
 
-    def _dispatch(self, service: Service, operation: str, params: Any, account: str, region: str) -> dict[str, Any]:
+    def _dispatch(self, service: Service, operation: str, params: Any, account: str, region: str,
+                  access_key: str | None) -> dict[str, Any]:
         fault = self.faults.roll(operation)
         if fault == "throttle":
             raise ThrottlingException()
@@ -172,7 +184,8 @@ class Emulator:
         method_name = xform_name(operation)
         if not hasattr(service.responses, method_name):
             raise NotEmulatedException(model.metadata["serviceId"], operation)
-        # Authorizing the caller's principal against its policies would come here: known request, not yet served.
+        if self.enforce_iam:  # a known, valid request, not yet served
+            iam.enforce(self, service.name, operation, params, account=account, region=region, access_key=access_key)
         backend = self.backend(service.name, account, region)
         backend.settle()
         responses = service.responses(backend, arguments(operation_model, params))

@@ -1,21 +1,35 @@
 """SageMaker inference experiment (shadow test), with a desired state that can promote the shadow model.
 
-    CreateInferenceExperiment → Created → StartInferenceExperiment → Running
+    CreateInferenceExperiment → Creating → Created ─(SageMaker, at Schedule.StartTime, or at once)→ Starting → Running
+    Running ─(SageMaker, at Schedule.EndTime)→ Completed, the endpoint back as it was before the test
     desired_state "Completed"/"Cancelled" → StopInferenceExperiment(ModelVariantActions) → Completed/Cancelled
 
-`desired_state` works like CloudFormation's `AWS::SageMaker::InferenceExperiment` DesiredState:
-changing it to "Completed" with `model_variant_actions={"candidate": "Promote", "production": "Remove"}`
-ends the test and leaves the endpoint serving the candidate model. The schedule, description,
-variants, data capture and shadow configuration change in place while the experiment is Created or
-Running; the name, type, role, endpoint and KMS key force a new experiment. SageMaker runs one
-experiment per endpoint, so a replacement deletes the old experiment first. A finished experiment
-cannot run again: setting `desired_state` back to "Running" replaces it with a new one.
+What SageMaker does, and so what this resource does (sources: the API reference, the developer guide's shadow-test
+pages, and the CloudFormation handler of `AWS::SageMaker::InferenceExperiment`):
+
+- A create waits until the experiment is Created and never starts it: SageMaker starts it at its scheduled
+  start, or at once without one ("Amazon SageMaker begins your experiment at the scheduled time"); the
+  create then waits for Running only when the start is due. StartInferenceExperiment ("start a shadow test
+  early") is called only when the program takes the start time of a Created experiment away or into the past.
+- Before the test starts every input it was created with changes in place, except its identity (name,
+  type, role, endpoint, KMS key). Once it has started SageMaker changes only the description, the shadow's
+  sampling percentage and the end time; anything else needs a new experiment, and the diff says so (it
+  reads the status from the last outputs, and the schedule for what SageMaker has done since on its own).
+- A finished experiment changes no more. `desired_state` back to "Running" replaces it with a new one; a
+  stop that did not happen (a promotion after SageMaker ended the test at its end time, which puts the
+  endpoint back as it was) is an error that says what happened and what to do.
+
+`desired_state` works like CloudFormation's DesiredState: changing it to "Completed" with
+`model_variant_actions={"candidate": "Promote", "production": "Remove"}` ends the test and leaves the
+endpoint serving the candidate model. SageMaker runs one experiment per endpoint, so a replacement deletes
+the old experiment first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
 import pulumi
@@ -25,15 +39,16 @@ from pydantic import model_validator
 from .._internal.aws_values import iso, snake_keys
 from .._internal.errors import MlopsError, ResourceFailedError, UnexpectedStateError
 from .._internal.fields import IMMUTABLE, KEPT, UPDATABLE, AdoptInput, Input, ResourceInputs, TimeoutsInput
-from .._internal.inputs import UNKNOWN, InputRuleError
+from .._internal.inputs import UNKNOWN, InputRuleError, contains_unknown
 from .._internal.named_resource import NamedResourceProvider
-from .._internal.reporting import progress
+from .._internal.reporting import progress, warning
 from .._internal.resource import resource_props
 from .._internal.timeouts import Deadline
-from .._internal.times import canonical_timestamp
+from .._internal.times import canonical_timestamp, parse_timestamp
 from ..service_model import member_constraints
 from .service import SAGEMAKER
 from .shapes import (
+    MAX_RUN_TIME,
     SERVICE,
     EndpointName,
     InferenceExperimentDataStorageConfig,
@@ -168,6 +183,15 @@ NEW_EXPERIMENTS_RUN = (
     "'Cancelled' in a later update to stop it"
 )
 DELETE_REASON = "Deleted by pulumi-aws-mlops (destroy or replacement)"
+# Reason of the stops this program asks for: what each variant becomes. Describe reports it as StatusReason, which
+# tells a stop made by this program with these actions from an end SageMaker reached on its own (no reason).
+STOP_REASON = "Stopped by the Pulumi program: "
+# What SageMaker changes once a test has started, as aspects of the inputs (see `changed_aspects`): "After your test
+# starts, you can only change the description, the traffic sampling percentage for the shadow variant, and the end
+# date" (developer guide, "Edit a shadow test"); UpdateInferenceExperiment's Schedule: "If the status of the
+# inference experiment is Running, then you can update only the end date."
+CHANGEABLE_ONCE_STARTED = frozenset({"description", "shadow_mode_config.sampling_percentage", "schedule.end_time"})
+STARTED = frozenset({"Starting", "Running", "Stopping"})
 
 
 class InferenceExperimentProvider(NamedResourceProvider):
@@ -190,15 +214,90 @@ class InferenceExperimentProvider(NamedResourceProvider):
         if not olds and desired not in (None, "Running", UNKNOWN):
             reason = f"desired_state: is {desired!r}; {NEW_EXPERIMENTS_RUN}"
             result.failures.append(CheckFailure("desired_state", reason))
+        schedule = result.inputs.get("schedule")
+        judged = any(failure.property == "schedule" for failure in result.failures)
+        if isinstance(schedule, Mapping) and not judged and not contains_unknown(schedule) and (
+                not olds or self.comparable({"schedule": olds.get("schedule")}) != self.comparable(
+                    {"schedule": schedule})):
+            result.failures.extend(CheckFailure("schedule", f"schedule.end_time: {reason}")
+                                   for reason in _schedule_problems(schedule, utc_now()))
         return result
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         result = super().diff(id_, olds, news)
-        if olds.get("desired_state") in FINISHED and news.get("desired_state", "Running") in ("Running", UNKNOWN):
+        desired = news.get("desired_state", "Running")
+        # Read: what the last refresh or update saw. Expected: what SageMaker has done since on its own, by the
+        # schedule (started at its start time, completed at its end time).
+        ended_when_read = olds.get("status") in FINISHED or olds.get("desired_state") in FINISHED
+        status = expected_status(olds, utc_now())
+        if ended_when_read and desired in ("Running", UNKNOWN):
             # A finished experiment cannot run again: running it means a new experiment.
             result.replaces = sorted({*(result.replaces or []), "desired_state"})
             result.changes = True
+            return result
+        aspects = self.changed_aspects(olds, news)
+        if ended_when_read or status in FINISHED:
+            # Preview says now what the update would find: SageMaker changes nothing of a finished experiment.
+            ended = status if status in FINISHED else str(olds.get("status") or "Completed")
+            if aspects:
+                raise UnexpectedStateError(self.finished_message(id_, ended, aspects, refreshed=ended_when_read))
+            if self.stop_requested(olds, news) and not contains_unknown(news):
+                completed_at = olds.get("completion_time") or (olds.get("running_schedule") or {}).get("end_time")
+                problem = self.stop_problem(id_, ended, olds.get("status_reason"), completed_at, self.parse(news))
+                if problem:
+                    raise UnexpectedStateError(problem)
+            return result
+        if status in STARTED:
+            refused = self.refused_once_started(aspects, news)
+            if refused and desired in FINISHED:
+                raise UnexpectedStateError(
+                    f"{self.subject(id_)} is {status}: SageMaker no longer changes its {_names(refused)}, and "
+                    f"desired_state {desired!r} stops it. Stop it with the inputs it has, or change them with "
+                    f"desired_state 'Running' (a new experiment replaces it)"
+                )
+            if refused:
+                # SageMaker refuses these once the test has started: only a new experiment can have them.
+                result.replaces = sorted({*(result.replaces or []), *(aspect.split(".")[0] for aspect in refused)})
+                result.changes = True
+        elif status == "Created" and desired in FINISHED:
+            raise UnexpectedStateError(self.not_started_message(id_))
         return result
+
+    def stop_requested(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+        """Whether the program asks for another end than the state knows of (a stop it has not had yet)."""
+        return bool({"desired_state", "model_variant_actions"} & self.changed_keys(olds, news))
+
+    def refused_once_started(self, aspects: set[str], news: Mapping[str, Any]) -> set[str]:
+        """The changes SageMaker refuses for a test that has started. A start time that has passed (or none) asks
+        for nothing more of a test that has started: only a start time still ahead needs a new test."""
+        refused = aspects - CHANGEABLE_ONCE_STARTED
+        schedule = news.get("schedule")
+        start = schedule.get("start_time") if isinstance(schedule, Mapping) else None
+        if "schedule.start_time" in refused and not (isinstance(start, str) and not contains_unknown(start)
+                                                      and parse_timestamp(start) > utc_now()):
+            refused.discard("schedule.start_time")
+        return refused
+
+    def changed_aspects(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> set[str]:
+        """What the program changes that SageMaker holds: the changed inputs of UpdateInferenceExperiment, with the
+        schedule's start and end, and the shadow's sampling percentage apart from the rest of its configuration."""
+        changed = self.changed_keys(olds, news) & set(self.fields.update_members)
+        aspects = changed - {"schedule", "shadow_mode_config"}
+        for key in changed & {"schedule", "shadow_mode_config"}:
+            old, new = olds.get(key) or {}, news.get(key) or {}  # No schedule is one with neither time.
+            if contains_unknown(new) or not isinstance(new, Mapping) or not isinstance(old, Mapping):
+                aspects.add(key)  # Nothing to tell apart: all of it changes.
+                continue
+            old_form = self.comparable({key: old}).get(key) or {}
+            new_form = self.comparable({key: new}).get(key) or {}
+            if key == "schedule":
+                aspects |= {f"schedule.{part}" for part in ("start_time", "end_time")
+                            if old_form.get(part) != new_form.get(part)}
+            elif _without_sampling(old_form) == _without_sampling(new_form):
+                aspects.add("shadow_mode_config.sampling_percentage")
+            else:
+                aspects.add("shadow_mode_config")
+        return aspects
 
     # -- create -----------------------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -218,6 +317,8 @@ class InferenceExperimentProvider(NamedResourceProvider):
             self.remove(name, deadline)
             created = self.create_or_adopt(request, props)
         try:
+            # Like CloudFormation's handler: wait until it is Created, and never start it. SageMaker starts it at its
+            # scheduled start, or at once when it has none.
             self.wait_for("ExperimentCreated", name, deadline)
             self.converge(args, deadline)
         except ResourceFailedError as exc:
@@ -232,84 +333,102 @@ class InferenceExperimentProvider(NamedResourceProvider):
     # -- update -----------------------------------------------------------------------------------
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args: InferenceExperimentInputs = self.parse(news)
-        changed = self.changed_keys(olds, news)
         deadline = self.deadline(news, "update")
         found = self.require(id_)
-        updates = sorted(changed & set(self.fields.update_members))
-        if updates:
+        aspects = self.changed_aspects(olds, news)
+        if aspects:
             # A retry of an update interrupted after UpdateInferenceExperiment finds it applied (or applying):
-            # send only what the experiment does not have yet, so its variants are not redeployed again.
+            # send only what the experiment does not have yet, so its variants are not redeployed again. (The
+            # schedule asked for is not what Describe reports once it runs: it is compared with the state's.)
             observed = self.observe(id_, news)
-            updates = sorted(set(updates) & self.changed_keys(observed, news)) if observed is not None else updates
-        if updates and found["Status"] in FINISHED:
+            if observed is not None:
+                aspects &= self.changed_aspects({**observed, "schedule": olds.get("schedule")}, news)
+        status = str(self.steady(id_, deadline)["Status"]) if aspects else str(found["Status"])
+        if aspects and status in FINISHED:
+            raise UnexpectedStateError(self.finished_message(id_, status, aspects))
+        refused = self.refused_once_started(aspects, news)
+        if refused and status in STARTED:
             raise UnexpectedStateError(
-                f"{self.subject(id_)} is {found['Status']}, and SageMaker changes an experiment only while it is "
-                f"Created or Running ({', '.join(updates)} changed). To test again with these inputs, set "
-                f"desired_state='Running': that replaces it with a new experiment"
+                f"{self.subject(id_)} has started ({status}) since the state was last read, and SageMaker no longer "
+                f"changes the {_names(refused)} of a test that has started. Nothing was changed: run `pulumi refresh`, "
+                f"then `pulumi up` replaces it with a new experiment that has them"
             )
-        if "tags" in changed:
+        if "tags" in self.changed_keys(olds, news):
             self.sync_tags(found["Arn"], args.tags)
-        if updates:
-            self.apply_updates(id_, args, updates, deadline)
-        self.converge(args, deadline)
+        if aspects:
+            self.apply_updates(id_, args, aspects, status, deadline)
+        self.converge(args, deadline, stop_requested=self.stop_requested(olds, news))
         return UpdateResult(self.outputs(id_, news))
 
-    def apply_updates(self, name: str, args: InferenceExperimentInputs, updates: list[str], deadline: Deadline) -> None:
-        status = self.steady_status(name, deadline)
-        request = self.request(args, "update", only=updates)
-        if status == "Running" and "Schedule" in request:
-            # A running experiment has started: only its end can move.
+    def apply_updates(self, name: str, args: InferenceExperimentInputs, aspects: set[str], status: str,
+                      deadline: Deadline) -> None:
+        request = self.request(args, "update", only={aspect.split(".")[0] for aspect in aspects})
+        start_early = status == "Created" and "schedule.start_time" in aspects and starts_now(args.schedule)
+        if "Schedule" in request and (status != "Created" or start_early):
+            # A test that has started (or is started now) keeps its start; only its end can move.
             request["Schedule"] = {k: v for k, v in request["Schedule"].items() if k == "EndTime"}
-            if not request["Schedule"]:
+            if not request["Schedule"] or "schedule.end_time" not in aspects:
                 request.pop("Schedule")
-        if not request:
-            progress(f"{self.subject(name)}: {', '.join(updates)} removed from the program; SageMaker keeps the "
+        if request:
+            self.call("UpdateInferenceExperiment", Name=name, **request)
+            progress(f"{self.subject(name)}: updating {_names(aspects)}")
+            self.wait_for("ExperimentUpdated", name, deadline)
+        elif not start_early:
+            progress(f"{self.subject(name)}: {_names(aspects)} removed from the program; SageMaker keeps the "
                      f"values it has, as its API cannot unset them")
-            return
-        self.call("UpdateInferenceExperiment", Name=name, **request)
-        progress(f"{self.subject(name)}: updating {', '.join(updates)}")
-        self.wait_for("ExperimentUpdated", name, deadline)
+        if start_early:
+            # The program's schedule no longer waits: SageMaker's "start a shadow test early".
+            self.call("StartInferenceExperiment", Name=name)
+            progress(f"{self.subject(name)}: starting now, as the schedule has no start time ahead any more")
 
-    def converge(self, args: InferenceExperimentInputs, deadline: Deadline) -> None:
-        """Start or stop the experiment as `desired_state` says, and wait until it is there."""
+    def converge(self, args: InferenceExperimentInputs, deadline: Deadline, *, stop_requested: bool = True) -> None:
+        """Wait for the experiment to be where `desired_state` and the schedule put it; stop it when asked.
+
+        `stop_requested`: whether the program asks for a stop the state does not know of yet; one it already had
+        is not judged again."""
         name = args.name
-        status = self.steady_status(name, deadline)
+        found = self.steady(name, deadline)
+        status = str(found["Status"])
         desired = args.desired_state
         if desired == "Running":
             if status in FINISHED:
-                raise UnexpectedStateError(
-                    f"{self.subject(name)} is {status}: a finished experiment cannot run again. Run `pulumi "
-                    f"refresh`, and `pulumi up` then replaces it with a new experiment"
-                )
-            if status == "Created":
-                self.call("StartInferenceExperiment", Name=name)
-                progress(f"{self.subject(name)}: starting")
+                # It ended since the state was read (at its end time, or stopped outside Pulumi): nothing in place
+                # can run it again; the state learns it from these outputs, and the next diff replaces it.
+                warning(f"{self.subject(name)} is {status}: a finished experiment cannot run again. The next "
+                        f"`pulumi up` replaces it with a new experiment, as desired_state 'Running' asks")
+                return
+            if status == "Created" and not starts_now(args.schedule):
+                start = (args.schedule.start_time if args.schedule else None) or "its start time"
+                progress(f"{self.subject(name)} is scheduled: SageMaker starts it at {start}")
+                return
             if status != "Running":
+                # Due to start: SageMaker starts it on its own (CloudFormation's handler never calls Start either).
                 self.wait_for("ExperimentRunning", name, deadline)
             return
         if status in FINISHED:
+            problem = stop_requested and self.stop_problem(
+                name, status, found.get("StatusReason"), iso(found.get("CompletionTime")), args)
+            if problem:
+                raise UnexpectedStateError(problem)
             if status != desired:
                 progress(f"{self.subject(name)} already ended {status}; SageMaker cannot change how it ended")
             return
         if status == "Created":
-            raise UnexpectedStateError(
-                f"{self.subject(name)} is Created and has not started yet, so it cannot be stopped: set "
-                f"desired_state='Running', or delete it"
-            )
+            raise UnexpectedStateError(self.not_started_message(name))
         if status != "Stopping":
             assert args.model_variant_actions is not None  # check requires them when stopping
             self.stop(name, args.model_variant_actions, desired, args.desired_model_variants,
-                      reason=f"desired_state set to {desired} in the Pulumi program")
+                      reason=stop_reason(args.model_variant_actions))
         self.wait_for("ExperimentStopped", name, deadline)
 
-    def steady_status(self, name: str, deadline: Deadline) -> str:
-        """The experiment's status once no transition of its own is under way (creation, update, start)."""
-        status = self.require(name)["Status"]
+    def steady(self, name: str, deadline: Deadline) -> dict[str, Any]:
+        """The experiment's description once no transition of its own is under way (creation, update, start)."""
+        found = self.require(name)
         for transitional, waiter in (("Creating", "ExperimentCreated"), ("Updating", "ExperimentUpdated"),
                                      ("Starting", "ExperimentRunning")):
-            if status == transitional:
-                status = str(self.wait_for(waiter, name, deadline).response["Status"])
-        return status
+            if found["Status"] == transitional:
+                found = self.wait_for(waiter, name, deadline).response
+        return found
 
     def stop(
         self,
@@ -320,8 +439,7 @@ class InferenceExperimentProvider(NamedResourceProvider):
         *,
         reason: str,
     ) -> None:
-        effects = "; ".join(f"{variant} {ACTION_EFFECTS[action]} ({action})" for variant, action in actions.items())
-        progress(f"{self.subject(name)}: stopping as {desired_state}: {effects}")
+        progress(f"{self.subject(name)}: stopping as {desired_state}: {_effects(actions)}")
         request: dict[str, Any] = {
             "Name": name, "ModelVariantActions": dict(actions), "DesiredState": desired_state, "Reason": reason,
         }
@@ -329,13 +447,53 @@ class InferenceExperimentProvider(NamedResourceProvider):
             request["DesiredModelVariants"] = [variant.request() for variant in desired_model_variants]
         self.call("StopInferenceExperiment", **request)
 
+    # -- what cannot be done, said once -----------------------------------------------------------------
+    def stop_problem(self, name: str, status: str, status_reason: Any, completion_time: Any,
+                     args: InferenceExperimentInputs) -> str | None:
+        """Why the stop `args` ask for cannot be had from an experiment that already ended `status`, or None when
+        it did end that way: stopped by this program with these actions, or (for actions that leave the endpoint as
+        it was before the test) ended by SageMaker at its end time, which puts the endpoint back the same way."""
+        actions = dict(args.model_variant_actions or {})
+        if status_reason == stop_reason(actions):
+            return None
+        source = args.shadow_mode_config.source_model_variant_name
+        shadow = args.shadow_mode_config.shadow_variant_name
+        reverted = {source: "Retain", shadow: "Remove"}
+        on_its_own = not status_reason
+        if on_its_own and actions == reverted:
+            return None
+        when = f" at {completion_time}" if completion_time else ""
+        how = ("ended on its own at its end time, and SageMaker put the endpoint back as it was before the test: "
+               f"the shadow variant '{shadow}' is not on the endpoint any more" if on_its_own else
+               f"was stopped otherwise ({status_reason})")
+        advice = (f"To promote '{shadow}' now, deploy its model on the endpoint yourself (an endpoint configuration "
+                  f"with it as the production variant, e.g. with pulumi_aws), or set desired_state='Running' to run "
+                  f"the shadow test again as a new experiment and promote it before its end time"
+                  if actions.get(shadow) == "Promote" else
+                  "Set the stop the program asks for to what happened, or desired_state='Running' to run the shadow "
+                  "test again as a new experiment")
+        return (f"{self.subject(name)} is {status}{when}: it {how}. The stop this program asks for "
+                f"({_effects(actions)}) can no longer happen: SageMaker stops only a running test. Nothing was "
+                f"changed. {advice}")
+
+    def finished_message(self, name: str, status: str, aspects: set[str], *, refreshed: bool = True) -> str:
+        again = ("set desired_state='Running': that replaces it with a new experiment" if refreshed else
+                 "run `pulumi refresh` (its end time has passed), and `pulumi up` then replaces it with a new "
+                 "experiment")
+        return (f"{self.subject(name)} is {status}, and SageMaker changes an experiment only while it is Created or "
+                f"Running ({_names(aspects)} changed). To test again with these inputs, {again}")
+
+    def not_started_message(self, name: str) -> str:
+        return (f"{self.subject(name)} is Created and has not started yet, so it cannot be stopped: keep "
+                f"desired_state='Running' (SageMaker starts it at its start time), or delete it")
+
     # -- delete -----------------------------------------------------------------------------------
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         deadline = self.deadline(props, "delete")
         found = self.find(id_)
         if found is None:
             return
-        status = self.steady_status(id_, deadline)
+        status = str(self.steady(id_, deadline)["Status"])
         if status == "Running":
             chosen = props.get("model_variant_actions") or {}
             actions = {v["VariantName"]: chosen.get(v["VariantName"], "Retain") for v in found["ModelVariants"]}
@@ -396,6 +554,69 @@ class InferenceExperimentProvider(NamedResourceProvider):
             if result.inputs is not None:
                 result.inputs["schedule"] = result.outs["running_schedule"]
         return result
+
+
+# -- status and time -----------------------------------------------------------------------------------
+def utc_now() -> datetime:
+    """The time the schedule is compared with: the machine's clock, as SageMaker's."""
+    return datetime.now(timezone.utc)
+
+
+def expected_status(outputs: Mapping[str, Any], now: datetime) -> str | None:
+    """The status the last known outputs lead to by `now`: SageMaker starts a Created experiment at its scheduled
+    start (at once without one) and completes a running one at its end time, with no call from anyone."""
+    status = outputs.get("status")
+    schedule = outputs.get("running_schedule") or {}
+    start, end = schedule.get("start_time"), schedule.get("end_time")
+    if status == "Created" and (start is None or parse_timestamp(start) <= now):
+        status = "Running"
+    if status == "Running" and end is not None and parse_timestamp(end) <= now:
+        status = "Completed"
+    return str(status) if status is not None else None
+
+
+def starts_now(schedule: InferenceExperimentSchedule | None) -> bool:
+    """Whether a test with this schedule is due to run: it has no start time, or one that has come."""
+    start = schedule.start_time if schedule is not None else None
+    return start is None or parse_timestamp(start) <= utc_now()
+
+
+def _schedule_problems(schedule: Mapping[str, Any], now: datetime) -> list[str]:
+    """A new or changed schedule against the clock: SageMaker ends a test at its end time, at most 30 days on."""
+    end = schedule.get("end_time")
+    try:
+        end_time = parse_timestamp(end) if isinstance(end, str) else None
+        start = schedule.get("start_time")
+        start_time = parse_timestamp(start) if isinstance(start, str) else None
+    except ValueError:
+        return []  # The shape's own check says what is wrong with it.
+    if end_time is None:
+        return []
+    if end_time <= now:
+        return [f"({end}) is in the past: SageMaker ends a shadow test at its end time, so it must lie ahead"]
+    if start_time is None and end_time - now > MAX_RUN_TIME:
+        return [f"({end}) is more than {MAX_RUN_TIME.days} days from now: without start_time the test starts now, "
+                f"and runs for at most {MAX_RUN_TIME.days} days, so the end must be within 30 days"]
+    return []
+
+
+def stop_reason(actions: Mapping[str, str]) -> str:
+    return STOP_REASON + ", ".join(f"{variant} {action}" for variant, action in sorted(actions.items()))
+
+
+def _effects(actions: Mapping[str, str]) -> str:
+    return "; ".join(f"{variant} {ACTION_EFFECTS[action]} ({action})" for variant, action in actions.items())
+
+
+def _names(aspects: set[str]) -> str:
+    return ", ".join(sorted(aspects))
+
+
+def _without_sampling(shadow_mode_config: Mapping[str, Any]) -> dict[str, Any]:
+    return {**shadow_mode_config, "shadow_model_variants": [
+        {k: v for k, v in shadow.items() if k != "sampling_percentage"}
+        for shadow in shadow_mode_config.get("shadow_model_variants") or []
+    ]}
 
 
 def _desired_state_of(status: str, desired: Any) -> str:

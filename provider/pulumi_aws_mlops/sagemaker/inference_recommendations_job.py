@@ -7,6 +7,17 @@ The create waits for the job to finish and turns its results into outputs: `reco
 cannot update, rename or delete a job, so every AWS input forces a new job under a new generated
 name (tags alone change in place); deleting the resource stops a job that is still running and
 otherwise only forgets it, as the job stays listed in the account.
+
+A job cannot change after its creation, so the state keeps the inputs it was created with, not what
+Describe reports: Describe fills in what the request did not set (`JobDurationInSeconds: 0` for a
+Default job) and reports a load test's traffic pattern by its type alone (the developer guide's
+results examples), and neither is a change of the job. Only an imported job has no inputs but
+Describe's: its traffic phases are then taken as the program declares them.
+
+Units: SageMaker reports `ModelLatency` (and `ModelSetupTime`) in microseconds while the latency
+threshold is `ValueInMilliseconds`; the outputs say so in their names (`model_latency_microseconds`)
+and `best_configuration` compares the two in the same unit (see emulator/sagemaker/benchmarks.py for
+the sources, which contradict each other).
 """
 
 from __future__ import annotations
@@ -16,19 +27,23 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import pulumi
+from botocore import xform_name
 from pulumi.dynamic import CreateResult, UpdateResult
 from pydantic import model_validator
 
 from .._internal.aws_values import iso, snake_keys
 from .._internal.errors import MlopsError, ResourceFailedError
 from .._internal.fields import IMMUTABLE, AdoptInput, Input, ResourceInputs, TimeoutsInput
-from .._internal.inputs import InputRuleError
+from .._internal.inputs import InputRuleError, contains_unknown
 from .._internal.named_resource import NamedResourceProvider
 from .._internal.reporting import progress
 from .._internal.resource import resource_props
 from ..service_model import member_constraints
 from .service import SAGEMAKER
 from .shapes import (
+    LOAD_TEST_PERCENTILE,
+    LOAD_TEST_SPAWN_RATE,
+    LOAD_TEST_TRAFFIC_SECONDS,
     MAX_JOB_DURATION_SECONDS,
     SERVICE,
     RecommendationJobInputConfig,
@@ -36,6 +51,7 @@ from .shapes import (
     RecommendationJobStoppingConditions,
     RoleArn,
     Tags,
+    TrafficPattern,
     sagemaker,
 )
 from .waiters import benchmarks_done
@@ -79,7 +95,37 @@ class InferenceRecommendationsJobInputs(ResourceInputs):
         if self.stopping_conditions is None:
             raise InputRuleError("stopping_conditions", "is required for an Advanced job (a load test)",
                                  ("job_type", "stopping_conditions"))
+        for index, threshold in enumerate(self.stopping_conditions.model_latency_thresholds or []):
+            if threshold.percentile not in (None, LOAD_TEST_PERCENTILE):
+                raise InputRuleError(
+                    f"stopping_conditions.model_latency_thresholds[{index}].percentile",
+                    f"is {threshold.percentile!r}; SageMaker takes {LOAD_TEST_PERCENTILE} for an Advanced job (a "
+                    f"load test): \"For custom load tests, specify the value as P95\"", ("job_type", "stopping_conditions"),
+                )
+        self._check_load_test_traffic(config.traffic_pattern)
         return self
+
+    def _check_load_test_traffic(self, traffic: TrafficPattern) -> None:
+        depends_on = ("job_type", "input_config")
+        for index, phase in enumerate(traffic.phases or []):
+            where = f"input_config.traffic_pattern.phases[{index}]"
+            for path, value, bounds in ((f"{where}.spawn_rate", phase.spawn_rate, LOAD_TEST_SPAWN_RATE),
+                                        (f"{where}.duration_in_seconds", phase.duration_in_seconds,
+                                         LOAD_TEST_TRAFFIC_SECONDS)):
+                if value is not None and not bounds[0] <= value <= bounds[1]:
+                    raise InputRuleError(path, f"is {value}; SageMaker takes between {bounds[0]} and {bounds[1]} for "
+                                               f"an Advanced job (a load test)", depends_on)
+        stairs = traffic.stairs.duration_in_seconds if traffic.stairs else None
+        low, high = LOAD_TEST_TRAFFIC_SECONDS
+        if stairs is not None and not low <= stairs <= high:
+            raise InputRuleError("input_config.traffic_pattern.stairs.duration_in_seconds",
+                                 f"is {stairs}; SageMaker takes between {low} and {high} for an Advanced job (a load "
+                                 f"test)", depends_on)
+        total = sum(phase.duration_in_seconds or 0 for phase in traffic.phases or []) + (stairs or 0)
+        job_seconds = self.input_config.job_duration_in_seconds
+        if job_seconds is not None and total > job_seconds:
+            raise InputRuleError("input_config.traffic_pattern", f"lasts {total} seconds, longer than "
+                                 f"input_config.job_duration_in_seconds ({job_seconds})", depends_on)
 
 
 RUNNING = frozenset({"PENDING", "IN_PROGRESS"})
@@ -118,16 +164,27 @@ class InferenceRecommendationsJobProvider(NamedResourceProvider):
 
     def ensure_same_job(self, found: Mapping[str, Any], props: Mapping[str, Any]) -> None:
         """An adopted job must be the one these inputs describe: a job's inputs can never change."""
-        described = self.observed_inputs(found)
+        described = self.described_inputs(found)
         observed = self.normalize(described)
         requested = self.normalize({key: props.get(key) for key in described})
-        differing = sorted(key for key in requested if not _covers(observed.get(key), requested[key]))
+        differing = sorted(key for key in requested if not (
+            same_input_config(observed.get(key), requested[key]) if key == "input_config"
+            else _covers(observed.get(key), requested[key])))
         if differing:
             raise MlopsError(
                 f"{self.subject(found['JobName'])} already exists with other {', '.join(differing)}; SageMaker cannot "
                 f"change, rename or delete a recommendations job: leave job_name unset for a generated name, or "
                 f"choose a new one"
             )
+
+    def changed_keys(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> set[str]:
+        changed = super().changed_keys(olds, news)
+        if "input_config" in changed and not contains_unknown(news.get("input_config")):
+            old, new = (self.normalize({"input_config": side.get("input_config")}).get("input_config")
+                        for side in (olds, news))
+            if same_input_config(old, new):
+                changed.discard("input_config")  # What Describe leaves out of an imported job is no change.
+        return changed
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args: InferenceRecommendationsJobInputs = self.parse(news)
@@ -149,15 +206,27 @@ class InferenceRecommendationsJobProvider(NamedResourceProvider):
                  f"listed in the account and is only removed from the stack")
 
     # -- read ---------------------------------------------------------------------------------------
-    def observed_inputs(self, found: Mapping[str, Any]) -> dict[str, Any]:
+    def described_inputs(self, found: Mapping[str, Any]) -> dict[str, Any]:
+        """The inputs as Describe reports them, less what it fills in itself (a Default job's duration of 0)."""
+        input_config = snake_keys(found.get("InputConfig")) or {}
+        if input_config.get("job_duration_in_seconds") == 0:
+            input_config.pop("job_duration_in_seconds")  # 0 is no duration an input can have (its minimum is 1).
         return {
             "job_name": found["JobName"],
             "job_type": found["JobType"],
             "role_arn": found["RoleArn"],
-            "input_config": snake_keys(found.get("InputConfig")),
+            "input_config": input_config,
             "job_description": found.get("JobDescription") or None,
             "stopping_conditions": snake_keys(found.get("StoppingConditions")),
         }
+
+    def observed_inputs(self, found: Mapping[str, Any], props: Mapping[str, Any]) -> dict[str, Any]:
+        """The job's inputs: those it was created with, as the state has them (a job never changes), or for an
+        import, which has none, what Describe reports."""
+        described = self.described_inputs(found)
+        if props.get("job_name") != found["JobName"]:
+            return described
+        return {key: props.get(key, value) for key, value in described.items()}
 
     def observe(self, name: str, props: Mapping[str, Any]) -> dict[str, Any] | None:
         found = self.find(name)
@@ -168,7 +237,7 @@ class InferenceRecommendationsJobProvider(NamedResourceProvider):
             props.get("stopping_conditions") or snake_keys(found.get("StoppingConditions")) or {}
         )
         return {
-            **self.observed_inputs(found),
+            **self.observed_inputs(found, props),
             "tags": self.observed_tags(found["JobArn"]),
             "arn": found["JobArn"],
             "status": found["Status"],
@@ -179,10 +248,20 @@ class InferenceRecommendationsJobProvider(NamedResourceProvider):
             "recommendations": recommendations,
             "best_configuration": best_configuration(recommendations, stopping),
             "endpoint_performances": [
-                {"endpoint_name": item["EndpointInfo"].get("EndpointName"), **snake_keys(item["Metrics"])}
+                {"endpoint_name": item["EndpointInfo"].get("EndpointName"), **_metrics(item["Metrics"])}
                 for item in found.get("EndpointPerformances") or []
             ],
         }
+
+
+# Metrics whose output names carry their unit, as SageMaker reports them.
+UNITS = {"ModelLatency": "model_latency_microseconds", "ModelSetupTime": "model_setup_time_microseconds"}
+MICROSECONDS_PER_MILLISECOND = 1000
+
+
+def _metrics(metrics: Mapping[str, Any]) -> dict[str, Any]:
+    """Metrics in snake_case, those with a unit named with it (`model_latency_microseconds`)."""
+    return {UNITS.get(key) or xform_name(key): value for key, value in metrics.items()}
 
 
 def _recommendation(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -194,7 +273,7 @@ def _recommendation(item: Mapping[str, Any]) -> dict[str, Any]:
         "instance_type": endpoint.get("InstanceType"),
         "initial_instance_count": endpoint.get("InitialInstanceCount"),
         "serverless_config": snake_keys(endpoint.get("ServerlessConfig")),
-        **snake_keys(item.get("Metrics") or {}),
+        **_metrics(item.get("Metrics") or {}),
         "inference_specification_name": model.get("InferenceSpecificationName"),
         "environment_parameters": {p["Key"]: p["Value"] for p in model.get("EnvironmentParameters") or []} or None,
         "compilation_job_name": model.get("CompilationJobName"),
@@ -209,19 +288,20 @@ def best_configuration(
 ) -> dict[str, Any] | None:
     """The recommendation with the lowest cost_per_inference among those that meet the stopping conditions.
 
-    A recommendation meets them when its model_latency is at most the latency threshold
-    (`stopping_conditions.model_latency_thresholds`, the lowest value when several are given) and
-    its throughput, max_invocations times initial_instance_count, reaches
-    `stopping_conditions.max_invocations`; a condition that is not set is met by every
+    A recommendation meets them when its model_latency_microseconds is at most the latency threshold
+    (`stopping_conditions.model_latency_thresholds`, in milliseconds; the lowest value when several
+    are given) and its throughput, max_invocations (per minute) times initial_instance_count,
+    reaches `stopping_conditions.max_invocations`; a condition that is not set is met by every
     recommendation. A tie on cost_per_inference goes to the lower cost_per_hour. None when no
     recommendation qualifies (or the job has none).
     """
-    threshold = stopping.latency_threshold_ms
+    threshold_ms = stopping.latency_threshold_ms
+    threshold_us = threshold_ms * MICROSECONDS_PER_MILLISECOND if threshold_ms is not None else None
     wanted = stopping.max_invocations
 
     def meets(item: Mapping[str, Any]) -> bool:
-        latency, throughput = item.get("model_latency"), item.get("max_invocations")
-        if threshold is not None and (latency is None or latency > threshold):
+        latency_us, throughput = item.get("model_latency_microseconds"), item.get("max_invocations")
+        if threshold_us is not None and (latency_us is None or latency_us > threshold_us):
             return False
         count = item.get("initial_instance_count") or 1
         return wanted is None or (throughput is not None and throughput * count >= wanted)
@@ -230,6 +310,25 @@ def best_configuration(
     if not qualifying:
         return None
     return min(qualifying, key=lambda item: (item["cost_per_inference"], item.get("cost_per_hour") or 0.0))
+
+
+def same_input_config(old: Any, new: Any) -> bool:
+    """Whether two input_configs (snake_case JSON) are the same job's. `old` may be what Describe reports of an
+    imported job: a traffic pattern by its type alone is then the same as a declared one of that type."""
+    if not isinstance(old, Mapping) or not isinstance(new, Mapping):
+        return bool(old == new)
+    old, new = dict(old), dict(new)
+    reported = old.get("traffic_pattern")
+    if isinstance(reported, Mapping) and not reported.get("phases") and not reported.get("stairs") \
+            and isinstance(new.get("traffic_pattern"), Mapping):
+        old["traffic_pattern"] = {"traffic_type": _traffic_type(reported)}
+        new["traffic_pattern"] = {"traffic_type": _traffic_type(new["traffic_pattern"])}
+    return old == new
+
+
+def _traffic_type(traffic_pattern: Mapping[str, Any]) -> str:
+    # SageMaker takes a pattern without TrafficType as PHASES.
+    return str(traffic_pattern.get("traffic_type") or ("STAIRS" if traffic_pattern.get("stairs") else "PHASES"))
 
 
 def _covers(observed: Any, requested: Any) -> bool:

@@ -118,14 +118,37 @@ class ShadowModeConfig(AwsShape):
 
 
 # -- inference recommendations jobs (load tests) -------------------------------------------------------
+# Limits SageMaker documents beyond its service model: the API reference's member descriptions and the developer
+# guide's "Run a custom load test" page ("with a minimum of 1 and a maximum of 3", "... of 30,000", ...).
 MAX_JOB_DURATION_SECONDS = 18_000  # Documented maximum of InputConfig.JobDurationInSeconds.
 LATENCY_PERCENTILES = ("P95", "P99")  # The percentiles ModelLatencyThreshold accepts.
+LOAD_TEST_PERCENTILE = "P95"  # "For custom load tests, specify the value as P95."
+USERS = (1, 3)  # Phase.InitialNumberOfUsers.
+LOAD_TEST_SPAWN_RATE = (0, 3)  # Phase.SpawnRate of a load test.
+LOAD_TEST_TRAFFIC_SECONDS = (120, 3600)  # Phase and Stairs DurationInSeconds of a load test.
+TESTS = (1, 10)  # ResourceLimit.MaxNumberOfTests and MaxParallelOfTests.
+MAX_INVOCATIONS = (1, 30_000)  # StoppingConditions.MaxInvocations, requests per minute.
+# What a job benchmarking a model by name (not a model package) must say of its container. The developer guide asks
+# for "the ContainerConfig dictionary, which includes the required fields that need to be provided with the model
+# name" without listing them; these are the fields SageMaker's Python SDK always sends with a model name.
+CONTAINER_FIELDS_FOR_A_MODEL_NAME = ("domain", "task", "framework")
+PAYLOAD_FIELDS_FOR_A_MODEL_NAME = ("sample_payload_url", "supported_content_types")
+
+
+def _between(path: str, value: int | None, bounds: tuple[int, int], what: str = "") -> None:
+    if value is not None and not bounds[0] <= value <= bounds[1]:
+        raise InputRuleError(path, f"is {value}; SageMaker takes between {bounds[0]} and {bounds[1]}{what}")
 
 
 class Phase(AwsShape):
     initial_number_of_users: Annotated[int, sagemaker("Phase", "InitialNumberOfUsers")] | None = None
     spawn_rate: Annotated[int, sagemaker("Phase", "SpawnRate")] | None = None
     duration_in_seconds: Annotated[int, sagemaker("Phase", "DurationInSeconds")] | None = None
+
+    @model_validator(mode="after")
+    def _users_within_limits(self) -> Phase:
+        _between("initial_number_of_users", self.initial_number_of_users, USERS)
+        return self
 
 
 class Stairs(AwsShape):
@@ -155,6 +178,12 @@ class RecommendationJobResourceLimit(AwsShape):
     max_parallel_of_tests: Annotated[
         int, sagemaker("RecommendationJobResourceLimit", "MaxParallelOfTests")
     ] | None = None
+
+    @model_validator(mode="after")
+    def _within_limits(self) -> RecommendationJobResourceLimit:
+        _between("max_number_of_tests", self.max_number_of_tests, TESTS)
+        _between("max_parallel_of_tests", self.max_parallel_of_tests, TESTS)
+        return self
 
 
 class ProductionVariantServerlessConfig(AwsShape):
@@ -199,6 +228,13 @@ class RecommendationJobPayloadConfig(AwsShape):
     supported_content_types: list[
         Annotated[str, sagemaker("RecommendationJobSupportedContentType")]
     ] | None = None
+
+    @model_validator(mode="after")
+    def _one_archive(self) -> RecommendationJobPayloadConfig:
+        if self.sample_payload_url is not None and not self.sample_payload_url.endswith(".tar.gz"):
+            raise InputRuleError("sample_payload_url", f"({self.sample_payload_url}) must point to a single gzip "
+                                 "compressed tar archive (.tar.gz suffix)")
+        return self
 
 
 class RecommendationJobContainerConfig(AwsShape):
@@ -259,12 +295,30 @@ class RecommendationJobInputConfig(AwsShape):
             raise InputRuleError(
                 "model_name", "set exactly one of model_package_version_arn and model_name: the model to benchmark"
             )
+        if self.model_name is not None:
+            self._check_container_of_a_model_name()
         if self.job_duration_in_seconds is not None and self.job_duration_in_seconds > MAX_JOB_DURATION_SECONDS:
             raise InputRuleError(
                 "job_duration_in_seconds", f"is {self.job_duration_in_seconds}; a job runs for at most "
                 f"{MAX_JOB_DURATION_SECONDS} seconds"
             )
         return self
+
+
+    def _check_container_of_a_model_name(self) -> None:
+        fields = ", ".join((*CONTAINER_FIELDS_FOR_A_MODEL_NAME, *(f"payload_config.{name}" for name in
+                                                                  PAYLOAD_FIELDS_FOR_A_MODEL_NAME)))
+        why = (f"is required with model_name (SageMaker reads it from a model package, but not from a model): "
+               f"give {fields}")
+        container = self.container_config
+        if container is None:
+            raise InputRuleError("container_config", why)
+        for name in CONTAINER_FIELDS_FOR_A_MODEL_NAME:
+            if getattr(container, name) is None:
+                raise InputRuleError(f"container_config.{name}", why)
+        for name in PAYLOAD_FIELDS_FOR_A_MODEL_NAME:
+            if container.payload_config is None or getattr(container.payload_config, name) is None:
+                raise InputRuleError(f"container_config.payload_config.{name}", why)
 
 
 class ModelLatencyThreshold(AwsShape):
@@ -284,6 +338,11 @@ class RecommendationJobStoppingConditions(AwsShape):
         list[ModelLatencyThreshold], sagemaker("RecommendationJobStoppingConditions", "ModelLatencyThresholds")
     ] | None = None
     flat_invocations: Annotated[str, sagemaker("RecommendationJobStoppingConditions", "FlatInvocations")] | None = None
+
+    @model_validator(mode="after")
+    def _invocations_within_limits(self) -> RecommendationJobStoppingConditions:
+        _between("max_invocations", self.max_invocations, MAX_INVOCATIONS, " requests per minute")
+        return self
 
     @property
     def latency_threshold_ms(self) -> int | None:

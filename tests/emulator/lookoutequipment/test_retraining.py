@@ -318,3 +318,24 @@ def test_metrics_scores_read_the_documented_keys() -> None:
     versioned = {"model_version_metrics": {"recall": 1.0, "precision": 0.5, "auc": 0.9}}
     assert score(json.dumps(versioned)).auc == 0.9  # type: ignore[union-attr]
     assert score(json.dumps({"labeled_ranges": [], "predicted_ranges": []})) is None
+
+
+def test_a_start_date_of_today_retrains_at_once_and_once_that_day(ready: Lookout, l4e: Any,
+                                                                  emulator: Emulator) -> None:
+    today = emulator.clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    retraining(ready, RetrainingStartDate=today, PromoteMode="MANUAL")
+    ready.advance(30)
+    running_since = emulator.clock.now()
+    assert versions(l4e)[-1] == (2, "RETRAINING", "IN_PROGRESS"), "due today, running today: it retrains now"
+    version = l4e.describe_model_version(ModelName="pump-model", ModelVersion=2)
+    assert version["CreatedAt"] == running_since, "at the moment it runs, not at midnight before it existed"
+    assert l4e.describe_model(ModelName="pump-model")["NextScheduledRetrainingStartDate"] == today + timedelta(days=30)
+
+    # Stopped, updated and started again the same day: today's retraining is done, the next one is in 30 days.
+    l4e.stop_retraining_scheduler(ModelName="pump-model")
+    ready.advance(30)
+    l4e.update_retraining_scheduler(ModelName="pump-model", LookbackWindow="P360D")
+    l4e.start_retraining_scheduler(ModelName="pump-model")
+    ready.advance(3600)
+    assert versions(l4e) == [(1, "TRAINING", "SUCCESS"), (2, "RETRAINING", "SUCCESS")]
+    assert l4e.describe_model(ModelName="pump-model")["NextScheduledRetrainingStartDate"] == today + timedelta(days=30)

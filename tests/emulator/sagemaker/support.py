@@ -19,6 +19,11 @@ SHADOW_MODEL = "churn-v2"
 THIRD_MODEL = "churn-v3"
 
 
+# What a recommendations job that names a model (rather than a model package) must say about its container.
+CONTAINER = {"Domain": "MACHINE_LEARNING", "Task": "CLASSIFICATION", "Framework": "XGBOOST",
+             "PayloadConfig": {"SamplePayloadUrl": "s3://payloads/churn.tar.gz", "SupportedContentTypes": ["text/csv"]}}
+
+
 def image_of(model_name: str) -> str:
     return f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{model_name}:latest"
 

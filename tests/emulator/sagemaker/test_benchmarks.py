@@ -21,10 +21,10 @@ def test_measurements_are_deterministic_and_respect_the_latency_threshold() -> N
     assert measure(MODEL, target, None) != measure(MODEL + "-v2", target, None)
 
     unbounded = measure(MODEL, target, None)
-    threshold = unbounded.model_latency // 2
-    limit = {"ModelLatencyThresholds": [{"Percentile": "P95", "ValueInMilliseconds": threshold}]}
+    threshold_ms = unbounded.model_latency_us // 2 // 1000  # The threshold is in milliseconds, latency in µs.
+    limit = {"ModelLatencyThresholds": [{"Percentile": "P95", "ValueInMilliseconds": threshold_ms}]}
     bounded = measure(MODEL, target, limit)
-    assert bounded.model_latency <= threshold
+    assert bounded.model_latency_us == threshold_ms * 1000, "the load stops where latency reaches the threshold"
     assert bounded.max_invocations < unbounded.max_invocations
 
     small = measure(MODEL, BenchmarkTarget(instance_type="ml.m5.large"), None)

@@ -185,6 +185,18 @@ def test_scheduled_experiment_starts_on_time_and_ends_itself_restoring_the_endpo
     assert "ShadowProductionVariants" not in live
 
 
+def test_the_endpoint_is_back_as_it_was_for_whoever_looks_first_once_the_test_ends(
+    sagemaker: SageMakerClient, emulator: Emulator, endpoint: str
+) -> None:
+    """moto answers DescribeEndpoint; what the experiment did on the clock is there without describing it first."""
+    create_running(sagemaker, emulator, Schedule=schedule(end=emulator.clock.now() + timedelta(days=1)))
+    assert "ShadowProductionVariants" in sagemaker.describe_endpoint(EndpointName=endpoint)
+    emulator.clock.advance(timedelta(days=1).total_seconds())
+    live = sagemaker.describe_endpoint(EndpointName=endpoint)
+    assert live["EndpointConfigName"] == "churn-config" and "ShadowProductionVariants" not in live
+    assert status(sagemaker) == "Completed"
+
+
 def test_stop_with_retain_keeps_both_and_desired_variants_resize_them(
     sagemaker: SageMakerClient, emulator: Emulator, endpoint: str
 ) -> None:

@@ -9,14 +9,15 @@ from botocore.exceptions import ClientError
 
 from pulumi_aws_mlops.emulator import Emulator
 
-from .support import ACCOUNT, PRODUCTION_MODEL, ROLE_ARN, SHADOW_MODEL, error_code
+from .support import ACCOUNT, CONTAINER, PRODUCTION_MODEL, ROLE_ARN, SHADOW_MODEL, error_code
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
 START, RUN, STOP = 60, 1800, 30  # The default durations of the emulator's transitions.
 METRICS = {"CostPerHour", "CostPerInference", "MaxInvocations", "ModelLatency", "CpuUtilization",
-           "MemoryUtilization", "ModelSetupTime"}
+           "MemoryUtilization"}  # And ModelSetupTime for a serverless configuration.
+MODEL = {"ModelName": PRODUCTION_MODEL, "ContainerConfig": CONTAINER}
 PHASES = {"TrafficType": "PHASES", "Phases": [{"InitialNumberOfUsers": 1, "SpawnRate": 1, "DurationInSeconds": 120}]}
 LOAD_TEST_STOP = {"MaxInvocations": 3000, "ModelLatencyThresholds": [{"Percentile": "P95", "ValueInMilliseconds": 100}]}
 ADVANCED_TYPES = ["ml.c5.xlarge", "ml.m5.xlarge", "ml.g4dn.xlarge", "ml.c6i.large"]
@@ -24,7 +25,8 @@ ADVANCED_TYPES = ["ml.c5.xlarge", "ml.m5.xlarge", "ml.g4dn.xlarge", "ml.c6i.larg
 
 def default_job(sagemaker: SageMakerClient, name: str = "churn-default", **input_config: Any) -> str:
     return sagemaker.create_inference_recommendations_job(
-        JobName=name, JobType="Default", RoleArn=ROLE_ARN, InputConfig={"ModelName": PRODUCTION_MODEL, **input_config}
+        JobName=name, JobType="Default", RoleArn=ROLE_ARN,
+        InputConfig={"ModelName": PRODUCTION_MODEL, "ContainerConfig": CONTAINER, **input_config},
     )["JobArn"]
 
 
@@ -32,7 +34,8 @@ def advanced_job(
     sagemaker: SageMakerClient, name: str = "churn-load-test", instance_types: list[str] = ADVANCED_TYPES, **extra: Any
 ) -> str:
     input_config: dict[str, Any] = {
-        "ModelName": PRODUCTION_MODEL, "JobDurationInSeconds": 3600, "TrafficPattern": PHASES
+        "ModelName": PRODUCTION_MODEL, "ContainerConfig": CONTAINER, "JobDurationInSeconds": 3600,
+        "TrafficPattern": PHASES,
     }
     if instance_types:
         input_config["EndpointConfigurations"] = [{"InstanceType": instance_type} for instance_type in instance_types]
@@ -69,7 +72,8 @@ def test_default_job_recommends_three_instance_types_deterministically(
     assert described["Status"] == "COMPLETED"
     assert described["JobArn"] == arn
     assert described["JobType"] == "Default"
-    assert described["InputConfig"] == {"ModelName": PRODUCTION_MODEL, "JobDurationInSeconds": 7200}
+    assert described["InputConfig"] == {"ModelName": PRODUCTION_MODEL, "ContainerConfig": CONTAINER,
+                                        "JobDurationInSeconds": 7200}
     assert described["CompletionTime"] == described["LastModifiedTime"]
     recommendations = described["InferenceRecommendations"]
     assert len(recommendations) == 3
@@ -97,7 +101,7 @@ def test_supported_instance_types_bound_what_a_default_job_benchmarks(
     sagemaker: SageMakerClient, emulator: Emulator, models: list[str]
 ) -> None:
     supported = ["ml.c5.large", "ml.m6i.large", "ml.c7g.large", "ml.r6i.large"]
-    default_job(sagemaker, ContainerConfig={"Domain": "MACHINE_LEARNING", "SupportedInstanceTypes": supported})
+    default_job(sagemaker, ContainerConfig={**CONTAINER, "SupportedInstanceTypes": supported})
     emulator.clock.advance(START + RUN)
     steps = sagemaker.list_inference_recommendations_job_steps(JobName="churn-default")["Steps"]
     benchmarked = [step["InferenceBenchmark"]["EndpointConfiguration"]["InstanceType"] for step in steps]
@@ -120,7 +124,8 @@ def test_advanced_job_measures_every_configuration_within_the_stopping_condition
     assert set(results) == set(ADVANCED_TYPES)
     for result in results.values():
         metrics = result["Metrics"]
-        assert metrics["ModelLatency"] <= 100  # Load stopped at the latency threshold.
+        # Load stopped at the latency threshold: 100 ms, reported in microseconds.
+        assert 1_000 <= metrics["ModelLatency"] <= 100_000
         # Enough instances to serve the expected 3000 invocations per minute.
         assert result["EndpointConfiguration"]["InitialInstanceCount"] * metrics["MaxInvocations"] >= 3000
     gpu, cpu = results["ml.g4dn.xlarge"]["Metrics"], results["ml.c6i.large"]["Metrics"]
@@ -146,6 +151,9 @@ def test_environment_parameter_ranges_and_serverless_configs_are_each_benchmarke
     assert threads == ["1", "2", "4"]
     [serverless] = [r for r in results if "ServerlessConfig" in r["EndpointConfiguration"]]
     assert serverless["EndpointConfiguration"]["ServerlessConfig"] == configurations[1]["ServerlessConfig"]
+    # Launching serverless compute takes seconds; SageMaker reports it in microseconds, and for serverless only.
+    assert serverless["Metrics"]["ModelSetupTime"] >= 1_000_000
+    assert all("ModelSetupTime" not in r["Metrics"] for r in results if r is not serverless)
 
 
 def test_a_load_test_of_an_existing_endpoint_reports_its_performance(
@@ -266,33 +274,47 @@ def test_a_model_package_version_can_be_benchmarked(
 @pytest.mark.parametrize(
     ("job_type", "input_config", "stopping_conditions"),
     [
-        ("Default", {"ModelName": PRODUCTION_MODEL, "ModelPackageVersionArn": "x"}, None),
+        ("Default", {**MODEL, "ModelPackageVersionArn": "x"}, None),
         ("Default", {}, None),
-        ("Default", {"ModelName": "no-such-model"}, None),
+        ("Default", {**MODEL, "ModelName": "no-such-model"}, None),
+        # A model by name needs its container described ("provide the ContainerConfig dictionary").
+        ("Default", {"ModelName": PRODUCTION_MODEL}, None),
+        ("Default", {"ModelName": PRODUCTION_MODEL, "ContainerConfig": {
+            k: v for k, v in CONTAINER.items() if k != "Framework"}}, None),
+        ("Default", {**MODEL, "ContainerConfig": {**CONTAINER, "PayloadConfig": {
+            "SamplePayloadUrl": "s3://payloads/churn.csv", "SupportedContentTypes": ["text/csv"]}}}, None),
+        # A load test's latency percentile is P95; MaxInvocations 1 to 30,000; tests 1 to 10.
+        ("Advanced", {**MODEL, "EndpointConfigurations": [{"InstanceType": "ml.c5.xlarge"}],
+                      "TrafficPattern": PHASES},
+         {"MaxInvocations": 300, "ModelLatencyThresholds": [{"Percentile": "P99", "ValueInMilliseconds": 100}]}),
+        ("Advanced", {**MODEL, "EndpointConfigurations": [{"InstanceType": "ml.c5.xlarge"}],
+                      "TrafficPattern": PHASES}, {"MaxInvocations": 30_001}),
+        ("Advanced", {**MODEL, "EndpointConfigurations": [{"InstanceType": "ml.c5.xlarge"}],
+                      "TrafficPattern": PHASES, "ResourceLimit": {"MaxParallelOfTests": 11}}, LOAD_TEST_STOP),
         ("Default", {"ModelPackageVersionArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:model-package/none/1"}, None),
-        ("Default", {"ModelName": PRODUCTION_MODEL, "JobDurationInSeconds": 18_001}, None),
-        ("Default", {"ModelName": PRODUCTION_MODEL, "EndpointConfigurations": [{}]}, None),
-        ("Default", {"ModelName": PRODUCTION_MODEL, "Endpoints": [{"EndpointName": "no-such-endpoint"}]}, None),
-        ("Default", {"ModelName": PRODUCTION_MODEL},
+        ("Default", {**MODEL, "JobDurationInSeconds": 18_001}, None),
+        ("Default", {**MODEL, "EndpointConfigurations": [{}]}, None),
+        ("Default", {**MODEL, "Endpoints": [{"EndpointName": "no-such-endpoint"}]}, None),
+        ("Default", MODEL,
          {"ModelLatencyThresholds": [{"Percentile": "P50", "ValueInMilliseconds": 100}]}),
-        ("Advanced", {"ModelName": PRODUCTION_MODEL, "EndpointConfigurations": [{"InstanceType": "ml.c5.xlarge"}]},
+        ("Advanced", {**MODEL, "EndpointConfigurations": [{"InstanceType": "ml.c5.xlarge"}]},
          LOAD_TEST_STOP),  # No traffic pattern.
-        ("Advanced", {"ModelName": PRODUCTION_MODEL, "TrafficPattern": PHASES}, LOAD_TEST_STOP),  # Nothing to test.
-        ("Advanced", {"ModelName": PRODUCTION_MODEL, "TrafficPattern": PHASES,
+        ("Advanced", {**MODEL, "TrafficPattern": PHASES}, LOAD_TEST_STOP),  # Nothing to test.
+        ("Advanced", {**MODEL, "TrafficPattern": PHASES,
                       "EndpointConfigurations": [{"InstanceType": "ml.c5.xlarge"}]}, None),  # No stopping conditions.
-        ("Advanced", {"ModelName": PRODUCTION_MODEL, "EndpointConfigurations": [{"InstanceType": "ml.c5.xlarge"}],
+        ("Advanced", {**MODEL, "EndpointConfigurations": [{"InstanceType": "ml.c5.xlarge"}],
                       "TrafficPattern": {"TrafficType": "PHASES", "Phases": [
                           {"InitialNumberOfUsers": 5, "SpawnRate": 1, "DurationInSeconds": 120}]}}, LOAD_TEST_STOP),
-        ("Advanced", {"ModelName": PRODUCTION_MODEL, "EndpointConfigurations": [{"InstanceType": "ml.c5.xlarge"}],
+        ("Advanced", {**MODEL, "EndpointConfigurations": [{"InstanceType": "ml.c5.xlarge"}],
                       "TrafficPattern": {"TrafficType": "PHASES", "Phases": [
                           {"InitialNumberOfUsers": 1, "SpawnRate": 1, "DurationInSeconds": 60}]}}, LOAD_TEST_STOP),
-        ("Advanced", {"ModelName": PRODUCTION_MODEL, "EndpointConfigurations": [{"InstanceType": "ml.c5.xlarge"}],
+        ("Advanced", {**MODEL, "EndpointConfigurations": [{"InstanceType": "ml.c5.xlarge"}],
                       "JobDurationInSeconds": 200, "TrafficPattern": {"TrafficType": "PHASES", "Phases": [
                           {"InitialNumberOfUsers": 1, "SpawnRate": 1, "DurationInSeconds": 120}] * 2}},
          LOAD_TEST_STOP),  # The phases outlast the job.
-        ("Advanced", {"ModelName": PRODUCTION_MODEL, "EndpointConfigurations": [{"InstanceType": "ml.c5.xlarge"}],
+        ("Advanced", {**MODEL, "EndpointConfigurations": [{"InstanceType": "ml.c5.xlarge"}],
                       "TrafficPattern": {"TrafficType": "STAIRS", "Phases": PHASES["Phases"]}}, LOAD_TEST_STOP),
-        ("Sometimes", {"ModelName": PRODUCTION_MODEL}, None),  # The service model's enum.
+        ("Sometimes", MODEL, None),  # The service model's enum.
     ],
 )
 def test_create_rejects_invalid_jobs(
@@ -344,7 +366,8 @@ def test_list_filters_sorts_and_pages(sagemaker: SageMakerClient, emulator: Emul
     default_job(sagemaker, name="beta-job")
     emulator.clock.advance(START)  # beta-job is in progress.
     sagemaker.create_inference_recommendations_job(
-        JobName="gamma", JobType="Default", RoleArn=ROLE_ARN, InputConfig={"ModelName": SHADOW_MODEL}
+        JobName="gamma", JobType="Default", RoleArn=ROLE_ARN,
+        InputConfig={"ModelName": SHADOW_MODEL, "ContainerConfig": CONTAINER},
     )
     beta = sagemaker.describe_inference_recommendations_job(JobName="beta-job")
 
@@ -369,3 +392,38 @@ def test_list_filters_sorts_and_pages(sagemaker: SageMakerClient, emulator: Emul
     summary = first["InferenceRecommendationsJobs"][0]
     assert summary["JobDescription"] == "" and summary["ModelName"] == SHADOW_MODEL and summary["Status"] == "PENDING"
     assert set(summary) >= {"JobArn", "JobType", "CreationTime", "RoleArn", "LastModifiedTime"}
+
+
+def test_describe_reports_what_sagemaker_reports_not_an_echo_of_the_request(
+    sagemaker: SageMakerClient, emulator: Emulator, models: list[str]
+) -> None:
+    """The developer guide's examples: a Default job shows JobDurationInSeconds 0 when the request set none, and a
+    load test shows its traffic pattern by type alone."""
+    default_job(sagemaker)
+    advanced_job(sagemaker)
+    default = sagemaker.describe_inference_recommendations_job(JobName="churn-default")["InputConfig"]
+    assert default == {"ModelName": PRODUCTION_MODEL, "ContainerConfig": CONTAINER, "JobDurationInSeconds": 0}
+    load_test = sagemaker.describe_inference_recommendations_job(JobName="churn-load-test")["InputConfig"]
+    assert load_test["TrafficPattern"] == {"TrafficType": "PHASES"}
+    assert load_test["JobDurationInSeconds"] == 3600
+    emulator.clock.advance(START + RUN)
+    steps = sagemaker.list_inference_recommendations_job_steps(JobName="churn-load-test")["Steps"]
+    assert len(steps) == len(ADVANCED_TYPES), "the phases the request gave still drive the load test"
+
+
+def test_a_new_job_is_not_found_while_eventual_consistency_hides_it(
+    sagemaker: SageMakerClient, emulator: Emulator, models: list[str]
+) -> None:
+    emulator.faults.update({"eventual_consistency": 10})
+    default_job(sagemaker)
+    for call in (lambda: sagemaker.describe_inference_recommendations_job(JobName="churn-default"),
+                 lambda: sagemaker.list_inference_recommendations_job_steps(JobName="churn-default")):
+        with pytest.raises(ClientError) as exc:
+            call()
+        assert error_code(exc) == "ResourceNotFound"
+    assert sagemaker.list_inference_recommendations_jobs()["InferenceRecommendationsJobs"] == []
+    with pytest.raises(ClientError) as exc:
+        default_job(sagemaker)  # The name is taken all the same.
+    assert error_code(exc) == "ResourceInUse"
+    emulator.clock.advance(10)
+    assert status(sagemaker, "churn-default") == "PENDING"

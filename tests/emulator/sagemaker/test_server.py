@@ -16,6 +16,7 @@ from pulumi_aws_mlops.emulator import Clock, Emulator
 from pulumi_aws_mlops.emulator.server import EmulatorServer
 
 from .support import (
+    CONTAINER,
     PRODUCTION_MODEL,
     REGION,
     ROLE_ARN,
@@ -97,7 +98,8 @@ def test_an_experiment_runs_and_promotes_over_http(server: EmulatorServer, remot
 def test_a_recommendations_job_completes_over_http(server: EmulatorServer, remote: SageMakerClient) -> None:
     create_model(remote, PRODUCTION_MODEL)
     remote.create_inference_recommendations_job(
-        JobName="churn-default", JobType="Default", RoleArn=ROLE_ARN, InputConfig={"ModelName": PRODUCTION_MODEL}
+        JobName="churn-default", JobType="Default", RoleArn=ROLE_ARN, InputConfig={"ModelName": PRODUCTION_MODEL,
+                                                                                 "ContainerConfig": CONTAINER}
     )
     advance(server, 60 + 1800)
 

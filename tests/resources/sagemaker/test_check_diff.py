@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
+from pulumi_aws_mlops._internal.errors import UnexpectedStateError
 from pulumi_aws_mlops._internal.inputs import UNKNOWN, AwsShape
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.sagemaker import (
@@ -20,10 +22,15 @@ from pulumi_aws_mlops.sagemaker.inference_recommendations_job import (
 )
 from pulumi_aws_mlops.service_model import service_model
 from tests.support.lifecycle import checked
-from tests.support.sagemaker import PROMOTE, experiment_inputs, job_inputs, load_test_inputs, variant
+from tests.support.sagemaker import CONTAINER, PROMOTE, experiment_inputs, job_inputs, load_test_inputs, variant
 
 # An existing experiment's inputs: check judges a create (no olds) more strictly.
 EXISTING = {"name": "churn-shadow-test-abcdefg"}
+
+
+def ahead(**delta: float) -> str:
+    """A time that far from now (negative: ago), as an input."""
+    return (datetime.now(timezone.utc) + timedelta(**delta)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @pytest.fixture(autouse=True)
@@ -139,9 +146,11 @@ def test_experiment_check_skips_unknown_values_and_still_judges_known_rules() ->
     assert "model_variant_actions" in failures_of(provider, stopping, olds=EXISTING)
 
 
-def experiment_diff(olds: dict[str, Any], news: dict[str, Any]) -> Any:
+def experiment_diff(olds: dict[str, Any], news: dict[str, Any], status: str = "Running",
+                    running_schedule: dict[str, str] | None = None) -> Any:
     provider = InferenceExperimentProvider()
-    old = {**checked(provider, experiment_inputs(name="t", **olds), EXISTING), "status": "Running"}
+    old = {**checked(provider, experiment_inputs(name="t", **olds), EXISTING), "status": status,
+           "running_schedule": running_schedule}
     return provider.diff("t", old, checked(provider, experiment_inputs(name="t", **news), EXISTING))
 
 
@@ -149,7 +158,7 @@ def experiment_diff(olds: dict[str, Any], news: dict[str, Any]) -> Any:
     ("olds", "news", "replaces"),
     [
         ({}, {"description": "v2 against v1"}, []),
-        ({}, {"schedule": {"end_time": "2026-12-01T00:00:00Z"}}, []),
+        ({}, {"schedule": {"end_time": ahead(days=20)}}, []),
         ({}, {"tags": {"team": "ml"}}, []),
         ({}, {"desired_state": "Completed", "model_variant_actions": PROMOTE}, []),
         ({}, {"model_variant_actions": PROMOTE}, []),
@@ -167,6 +176,82 @@ def test_experiment_diff(olds: dict[str, Any], news: dict[str, Any], replaces: l
     assert result.changes is True
     assert result.replaces == replaces
     assert result.delete_before_replace is True, "one experiment per endpoint: the old one goes first"
+
+
+SCHEDULED = {"start_time": ahead(days=10), "end_time": ahead(days=17)}
+BIGGER_CANDIDATE = [variant("production", "churn-v1"), variant("candidate", "churn-v2", instance_count=2)]
+SAMPLE_LESS = {"source_model_variant_name": "production", "shadow_model_variants": [
+    {"shadow_model_variant_name": "candidate", "sampling_percentage": 10}]}
+SWAPPED = {"source_model_variant_name": "candidate", "shadow_model_variants": [
+    {"shadow_model_variant_name": "production", "sampling_percentage": 50}]}
+
+
+@pytest.mark.parametrize(
+    ("status", "news", "replaces"),
+    [
+        # Once a test runs, SageMaker changes only its description, the shadow's sampling and the end time.
+        ("Running", {"description": "v2 against v1"}, []),
+        ("Running", {"shadow_mode_config": SAMPLE_LESS}, []),
+        ("Running", {"schedule": {**SCHEDULED, "end_time": ahead(days=20)}}, []),
+        ("Running", {"model_variants": BIGGER_CANDIDATE}, ["model_variants"]),
+        ("Running", {"data_storage_config": {"destination": "s3://captures/churn"}}, ["data_storage_config"]),
+        ("Running", {"shadow_mode_config": SWAPPED}, ["shadow_mode_config"]),
+        ("Running", {"schedule": {**SCHEDULED, "start_time": ahead(days=11)}}, ["schedule"]),
+        ("Running", {"schedule": {**SCHEDULED, "start_time": ahead(days=-1)}}, []),  # It has started: moot.
+        ("Starting", {"model_variants": BIGGER_CANDIDATE}, ["model_variants"]),
+        # Before it starts, everything it was created with but its identity changes in place.
+        ("Created", {"model_variants": BIGGER_CANDIDATE}, []),
+        ("Created", {"data_storage_config": {"destination": "s3://captures/churn"}}, []),
+        ("Created", {"shadow_mode_config": SWAPPED}, []),
+        ("Created", {"schedule": {**SCHEDULED, "start_time": ahead(days=11)}}, []),
+    ],
+)
+def test_experiment_diff_follows_what_sagemaker_changes_in_each_status(
+    status: str, news: dict[str, Any], replaces: list[str]
+) -> None:
+    running_schedule = {"start_time": ahead(days=1), "end_time": ahead(days=8)} if status == "Created" else None
+    result = experiment_diff({"schedule": SCHEDULED}, {"schedule": SCHEDULED, **news}, status, running_schedule)
+    assert result.changes is True and result.replaces == replaces
+
+
+def test_experiment_diff_of_a_created_experiment_whose_start_time_has_passed_treats_it_as_started() -> None:
+    started = {"start_time": ahead(hours=-1), "end_time": ahead(days=6)}
+    result = experiment_diff({}, {"model_variants": BIGGER_CANDIDATE}, "Created", started)
+    assert result.replaces == ["model_variants"]
+
+
+def test_experiment_diff_of_a_running_test_past_its_end_time() -> None:
+    ended = {"start_time": ahead(days=-8), "end_time": ahead(days=-1)}
+    # SageMaker has completed it. The program still says Running: no new test until a refresh shows it ended.
+    assert experiment_diff({}, {}, "Running", ended).changes is False
+    # A promotion can no longer happen: the preview says so, with when it ended.
+    with pytest.raises(UnexpectedStateError, match=rf"is Completed at {ended['end_time']}: it ended on its own"):
+        experiment_diff({}, {"desired_state": "Completed", "model_variant_actions": PROMOTE}, "Running", ended)
+    with pytest.raises(UnexpectedStateError, match=r"run `pulumi refresh` \(its end time has passed\)"):
+        experiment_diff({}, {"description": "again"}, "Running", ended)
+
+
+def test_experiment_diff_refuses_what_no_call_can_do() -> None:
+    ended = {"start_time": ahead(days=-8), "end_time": ahead(days=-1)}
+    with pytest.raises(UnexpectedStateError, match=r"is Completed.*description"):
+        experiment_diff({"desired_state": "Completed", "model_variant_actions": PROMOTE},
+                        {"desired_state": "Completed", "model_variant_actions": PROMOTE, "description": "again"},
+                        "Completed", ended)
+    with pytest.raises(UnexpectedStateError, match="has not started yet"):
+        experiment_diff({}, {"desired_state": "Cancelled", "model_variant_actions": PROMOTE}, "Created",
+                        {"start_time": ahead(days=1), "end_time": ahead(days=3)})
+
+
+def test_a_schedule_must_lie_ahead_within_thirty_days() -> None:
+    provider = InferenceExperimentProvider()
+    past = failures_of(provider, experiment_inputs(schedule={"end_time": ahead(hours=-1)}))
+    assert "is in the past" in past["schedule.end_time"]
+    too_far = failures_of(provider, experiment_inputs(schedule={"end_time": ahead(days=31)}))
+    assert "within 30 days" in too_far["schedule.end_time"]
+    assert failures_of(provider, experiment_inputs(schedule={"end_time": ahead(days=29)})) == {}
+    # An experiment that exists keeps the schedule it had, even once it is over.
+    over = {"start_time": ahead(days=-8), "end_time": ahead(days=-1)}
+    assert failures_of(provider, experiment_inputs(schedule=over), olds={**EXISTING, "schedule": over}) == {}
 
 
 def test_experiment_diff_ignores_form_engine_floats_and_defaults() -> None:
@@ -199,7 +284,7 @@ def load_test(**input_config: Any) -> dict[str, Any]:
         (job_inputs(input_config={"model_name": "m", "model_package_version_arn":
                                   "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/1"}),
          "input_config.model_name", "set exactly one"),
-        (job_inputs(input_config={"model_name": "m", "job_duration_in_seconds": 20_000}),
+        (job_inputs(input_config={"model_name": "m", "job_duration_in_seconds": 20_000, "container_config": CONTAINER}),
          "input_config.job_duration_in_seconds", "at most 18000 seconds"),
         (load_test(endpoint_configurations=None), "input_config.endpoint_configurations",
          "is required for an Advanced job (a load test)"),
@@ -221,6 +306,28 @@ def load_test(**input_config: Any) -> dict[str, Any]:
         (load_test_inputs(stopping_conditions={"model_latency_thresholds": [
             {"percentile": "P50", "value_in_milliseconds": 10}]}),
          "stopping_conditions.model_latency_thresholds[0].percentile", "use one of P95, P99"),
+        # What SageMaker documents beyond its service model (the load-test and recommendation pages).
+        (load_test_inputs(stopping_conditions={"max_invocations": 300, "model_latency_thresholds": [
+            {"percentile": "P99", "value_in_milliseconds": 100}]}),
+         "stopping_conditions.model_latency_thresholds[0].percentile", "P95 for an Advanced job"),
+        (load_test_inputs(stopping_conditions={"max_invocations": 30_001}), "stopping_conditions.max_invocations",
+         "between 1 and 30000"),
+        (load_test_inputs(stopping_conditions={"max_invocations": 0}), "stopping_conditions.max_invocations",
+         "between 1 and 30000"),
+        (job_inputs(input_config={"model_name": "churn-v2"}), "input_config.container_config",
+         "is required with model_name"),
+        (job_inputs(input_config={"model_name": "churn-v2", "container_config": {
+            k: v for k, v in CONTAINER.items() if k != "framework"}}), "input_config.container_config.framework",
+         "is required with model_name"),
+        (job_inputs(input_config={"model_name": "churn-v2", "container_config": {**CONTAINER, "payload_config": {
+            "sample_payload_url": "s3://b/payload.csv", "supported_content_types": ["text/csv"]}}}),
+         "input_config.container_config.payload_config.sample_payload_url", ".tar.gz"),
+        (load_test(resource_limit={"max_number_of_tests": 11}), "input_config.resource_limit.max_number_of_tests",
+         "between 1 and 10"),
+        (load_test(traffic_pattern={"phases": [{"initial_number_of_users": 4, "duration_in_seconds": 120}]}),
+         "input_config.traffic_pattern.phases[0].initial_number_of_users", "between 1 and 3"),
+        (load_test(traffic_pattern={"phases": [{"initial_number_of_users": 1, "duration_in_seconds": 60}]}),
+         "input_config.traffic_pattern.phases[0].duration_in_seconds", "between 120 and 3600"),
         (job_inputs(output_config={"compiled_output_config": {"s3_output_uri": "bucket/key"}}),
          "output_config.compiled_output_config.s3_output_uri", "pattern"),
         (job_inputs(job_description="x" * 129), "job_description", "length less than or equal to 128"),
@@ -235,7 +342,7 @@ def test_job_check_rejects(inputs: dict[str, Any], path: str, fragment: str) -> 
 def test_job_check_accepts_serverless_and_names_the_mime_member() -> None:
     provider = InferenceRecommendationsJobProvider()
     inputs = load_test(endpoint_configurations=[{"serverless_config": {"memory_size_in_mb": 2048, "max_concurrency": 2}}],
-                       container_config={"supported_response_mime_types": ["text/csv"]})
+                       container_config={**CONTAINER, "supported_response_mime_types": ["text/csv"]})
     args = provider.parse(checked(provider, inputs))
     request = args.input_config.request()
     assert request["EndpointConfigurations"][0]["ServerlessConfig"]["MemorySizeInMB"] == 2048
@@ -252,7 +359,7 @@ def job_diff(news: dict[str, Any]) -> Any:
     "news",
     [
         {"job_description": "sizing v2"},
-        {"input_config": {"model_name": "churn-v2", "job_duration_in_seconds": 3600}},
+        {"input_config": {"model_name": "churn-v2", "job_duration_in_seconds": 3600, "container_config": CONTAINER}},
         {"role_arn": "arn:aws:iam::123456789012:role/other"},
         {"stopping_conditions": {"max_invocations": 100}},
         {"output_config": {"kms_key_id": "alias/results"}},
@@ -274,28 +381,32 @@ def test_tags_and_timeouts_of_a_job_change_in_place(news: dict[str, Any]) -> Non
 
 
 def test_job_diff_ignores_engine_floats() -> None:
-    _, result = job_diff({"input_config": {"model_name": "churn-v1", "job_duration_in_seconds": 3600.0}})
+    _, result = job_diff({"input_config": {"model_name": "churn-v1", "job_duration_in_seconds": 3600.0,
+                                           "container_config": CONTAINER}})
     assert result.changes is False
 
 
-def recommendation(instance_type: str, cost_per_inference: float, latency: int, invocations: int,
+def recommendation(instance_type: str, cost_per_inference: float, latency_ms: float, invocations: int,
                    count: int = 1, cost_per_hour: float = 1.0) -> dict[str, Any]:
-    return {"instance_type": instance_type, "cost_per_inference": cost_per_inference, "model_latency": latency,
-            "max_invocations": invocations, "initial_instance_count": count, "cost_per_hour": cost_per_hour}
+    return {"instance_type": instance_type, "cost_per_inference": cost_per_inference,
+            "model_latency_microseconds": int(latency_ms * 1000), "max_invocations": invocations,
+            "initial_instance_count": count, "cost_per_hour": cost_per_hour}
 
 
 def test_best_configuration_is_the_cheapest_that_meets_the_stopping_conditions() -> None:
+    """Latencies are in microseconds, as SageMaker reports them; the threshold is in milliseconds."""
     candidates = [
-        recommendation("ml.c5.large", 1e-7, latency=180, invocations=900),  # cheapest, but too slow
-        recommendation("ml.m5.large", 3e-7, latency=90, invocations=200, count=2),  # 400 per minute on two
-        recommendation("ml.c5.xlarge", 3e-7, latency=60, invocations=500, cost_per_hour=0.5),  # same, cheaper hour
-        recommendation("ml.t2.medium", 2e-7, latency=50, invocations=100),  # cannot take 300 per minute
+        recommendation("ml.c5.large", 1e-7, latency_ms=180, invocations=900),  # cheapest, but too slow
+        recommendation("ml.m5.large", 3e-7, latency_ms=90, invocations=200, count=2),  # 400 per minute on two
+        recommendation("ml.c5.xlarge", 3e-7, latency_ms=60, invocations=500, cost_per_hour=0.5),  # cheaper hour
+        recommendation("ml.t2.medium", 2e-7, latency_ms=50, invocations=100),  # cannot take 300 per minute
+        recommendation("ml.c6i.large", 0.5e-7, latency_ms=100.001, invocations=900),  # 1 µs over 100 ms
     ]
     conditions = RecommendationJobStoppingConditions.model_validate({
         "max_invocations": 300, "model_latency_thresholds": [{"percentile": "P95", "value_in_milliseconds": 100}]})
     assert best_configuration(candidates, conditions)["instance_type"] == "ml.c5.xlarge"
     unconstrained = RecommendationJobStoppingConditions()
-    assert best_configuration(candidates, unconstrained)["instance_type"] == "ml.c5.large"
+    assert best_configuration(candidates, unconstrained)["instance_type"] == "ml.c6i.large"
     strict = RecommendationJobStoppingConditions.model_validate({"max_invocations": 10_000})
     assert best_configuration(candidates, strict) is None
 

@@ -1,4 +1,5 @@
-"""Fault injection: throttling and 5xx rates, forced failures of long operations, transition durations."""
+"""Fault injection: throttling and 5xx rates, forced failures of long operations, transition durations, and
+eventual consistency (a new resource not found for a while, its tags listed late)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,11 @@ class Faults:
     # Operation names (e.g. "DescribeModel") the rates apply to; empty means every operation.
     operations: frozenset[str] = frozenset()
     durations: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_DURATIONS))
+    # Seconds after its creation during which a new resource answers "not found" to every request that names it
+    # (describe, update, start, stop, delete) and is left out of lists, as an eventually consistent service may.
+    eventual_consistency: float = 0.0
+    # Seconds after its creation during which the tags a resource was created with are not listed yet.
+    late_tags: float = 0.0
     seed: int | None = 0
     _fail_next: Counter[str] = field(default_factory=Counter, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -91,6 +97,11 @@ class Faults:
                     self.fail_next(kind, int(times))
             elif key == "operations":
                 self.operations = frozenset(value)
+            elif key in ("eventual_consistency", "late_tags"):
+                seconds = float(value)
+                if seconds < 0:
+                    raise ValueError(f"{key} must be a number of seconds, 0 or more")
+                setattr(self, key, seconds)
             elif key in ("throttle_rate", "server_error_rate"):
                 rate = float(value)
                 if not 0 <= rate <= 1:
@@ -108,4 +119,6 @@ class Faults:
             "operations": sorted(self.operations),
             "durations": dict(self.durations),
             "fail_next": dict(self._fail_next),
+            "eventual_consistency": self.eventual_consistency,
+            "late_tags": self.late_tags,
         }

@@ -23,7 +23,7 @@ from moto.utilities.utils import get_partition
 # responses are built from every attribute, so setting this one adds `ShadowProductionVariants`.
 _SHADOW_VARIANTS = "shadow_production_variants"
 
-__all__ = ["EndpointView", "MotoSageMaker", "botocore_stubber", "read_s3_objects", "reset", "server_app"]
+__all__ = ["EndpointView", "MotoSageMaker", "botocore_stubber", "principal", "read_s3_objects", "reset", "server_app"]
 
 
 # -- the two ways of running ------------------------------------------------------------------------
@@ -39,6 +39,38 @@ def reset() -> None:
     from moto.moto_api._internal.models import moto_api_backend
 
     moto_api_backend.reset()
+
+
+# -- IAM and STS: who signed a request, and its identity-based policies ------------------------------
+def principal(account_id: str, partition: str, access_key_id: str) -> tuple[str, list[str]] | None:
+    """The principal an access key belongs to in moto's IAM (a user) or STS (an assumed role), and the JSON
+    documents of its identity-based policies (inline and attached, and its groups'); None for an unknown key."""
+    from moto.iam.models import iam_backends
+    from moto.sts.models import sts_backends
+
+    iam = iam_backends[account_id][partition]
+    user = iam.get_user_from_access_key_id(access_key_id)
+    if user is not None:
+        documents = [iam.get_user_policy(user.name, name)["policy_document"] for name in iam.list_user_policies(user.name)]
+        documents += [_document(policy) for policy in iam.list_attached_user_policies(user.name)[0]]
+        for group in iam.get_groups_for_user(user.name):
+            documents += [iam.get_group_policy(group.name, name)["policy_document"]
+                          for name in iam.list_group_policies(group.name)]
+            documents += [_document(policy) for policy in iam.list_attached_group_policies(group.name)[0]]
+        return user.arn, documents
+    for session in sts_backends[account_id][partition].assumed_roles:
+        if session.access_key_id == access_key_id:
+            role = session.role_arn.split("/")[-1]
+            documents = [iam.get_role_policy(role, name)[1] for name in iam.list_role_policies(role)]
+            documents += [_document(policy) for policy in iam.list_attached_role_policies(role)[0]]
+            return str(session.arn), documents
+    return None
+
+
+def _document(policy: Any) -> str:
+    """The default version's document of a moto managed policy."""
+    [version] = [version for version in policy.versions if version.version_id == policy.default_version_id]
+    return str(version.document)
 
 
 # -- S3 ---------------------------------------------------------------------------------------------

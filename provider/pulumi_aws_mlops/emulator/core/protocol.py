@@ -25,6 +25,12 @@ def target(headers: Any) -> tuple[str, str]:
     return prefix, operation
 
 
+def access_key(headers: Any) -> str | None:
+    """The access key id a request is signed with (None for an unsigned request)."""
+    match = _CREDENTIAL_SCOPE.search(text(headers.get("Authorization")))
+    return match.group("key") if match else None
+
+
 def caller(headers: Any) -> tuple[str, str]:
     """Account and region of a SigV4-signed request: moto's convention maps a 12-digit access key to that account."""
     match = _CREDENTIAL_SCOPE.search(text(headers.get("Authorization")))

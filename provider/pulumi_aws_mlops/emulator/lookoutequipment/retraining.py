@@ -10,6 +10,8 @@ new version with the active one by the metrics and quality the emulator reports 
 the new version against `PriorModelMetrics`, the active version's metrics on the same data).
 
 Rules the API reference leaves open and the emulator decides (see the README's emulator section):
+- retrainings are due on days (the start date is a day): one due on a day the scheduler starts running on
+  runs at once, and each due day runs once however often the scheduler is stopped and started;
 - without a RetrainingStartDate the first retraining is one frequency after creation (truncated to the day);
 - a settings change needs a STOPPED scheduler (ConflictException otherwise), as inference schedulers do;
 - a retraining due while the previous one still runs is skipped;
@@ -86,12 +88,14 @@ class Frequency:
         return start.replace(year=year, month=month, day=day) + timedelta(days=count * self.days)
 
 
-def first_due(settings: RetrainingSettings, after: datetime) -> datetime:
-    """The first `start_date + k * frequency` (k >= 0) at or after `after`."""
+def first_due(settings: RetrainingSettings, after: datetime, done: datetime | None = None) -> datetime:
+    """The first retraining day, `start_date + k * frequency` (k >= 0), on or after the day of `after` and after
+    `done` (the day of the last retraining): a scheduler running on a due day retrains that day, once."""
     frequency = Frequency.parse(settings.frequency)
+    day = utc_day(after)
     # Skip ahead near `after` without walking every period since the start date.
-    count = max(0, (after - settings.start_date).days // frequency.approximate_days - 1)
-    while (due := frequency.times(settings.start_date, count)) < after:
+    count = max(0, (day - settings.start_date).days // frequency.approximate_days - 1)
+    while (due := frequency.times(settings.start_date, count)) < day or (done is not None and due <= done):
         count += 1
     return due
 
@@ -174,7 +178,9 @@ class RetrainingScheduler:
     settings: RetrainingSettings
     # PENDING, RUNNING, STOPPING, STOPPED; each planned retraining is a RUNNING -> RUNNING transition.
     state: ManagedState
+    # The next retraining day (while RUNNING), and the day of the last one.
     next_run: datetime | None = None
+    last_run: datetime | None = None
 
     @property
     def status(self) -> str:
@@ -280,16 +286,17 @@ class RetrainingOperations(SchedulerOperations, ModelOperations):
                               lambda at: self._plan_retraining(scheduler, at))
 
     def _plan_retraining(self, scheduler: RetrainingScheduler, after: datetime) -> None:
-        """Plan the first retraining due at or after `after`."""
-        due = first_due(scheduler.settings, after)
+        """Plan the next retraining: at the start of its day, or at once when the scheduler runs on that day."""
+        due = first_due(scheduler.settings, after, scheduler.last_run)
         scheduler.next_run = due
-        scheduler.state.schedule(due, "RUNNING", lambda at: self._retraining_due(scheduler, at))
+        scheduler.state.schedule(max(due, after), "RUNNING", lambda at: self._retraining_due(scheduler, due, at))
 
-    def _retraining_due(self, scheduler: RetrainingScheduler, at: datetime) -> None:
+    def _retraining_due(self, scheduler: RetrainingScheduler, due: datetime, at: datetime) -> None:
         if self.retraining_schedulers.get(scheduler.model.name) is not scheduler:
             return
+        scheduler.last_run = due
         self._retrain(scheduler, at)
-        self._plan_retraining(scheduler, at + timedelta(seconds=1))
+        self._plan_retraining(scheduler, at)
 
     # -- one retraining -----------------------------------------------------------------------------------------
     def _retrain(self, scheduler: RetrainingScheduler, at: datetime) -> None:
@@ -396,7 +403,7 @@ class RetrainingOperations(SchedulerOperations, ModelOperations):
         if scheduler.status == "RUNNING" and scheduler.next_run is not None:
             summary["NextScheduledRetrainingStartDate"] = scheduler.next_run
         elif scheduler.status == "PENDING":
-            summary["NextScheduledRetrainingStartDate"] = first_due(scheduler.settings, self.now)
+            summary["NextScheduledRetrainingStartDate"] = first_due(scheduler.settings, self.now, scheduler.last_run)
         return summary
 
     def retraining_fields(self, model: Model) -> dict[str, Any]:

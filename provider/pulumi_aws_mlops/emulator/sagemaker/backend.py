@@ -6,13 +6,19 @@ emulator clock before each operation, so statuses, cross-resource checks (one ru
 endpoint) and the call's own checks all see the same moment. The engine has also validated each
 request against botocore's service model (required members, patterns, enums, ranges); the checks here
 are the semantic ones the service documents.
+
+Eventual consistency is a fault the tests turn on (`Faults.eventual_consistency`, `Faults.late_tags`): a new
+experiment or job then answers "not found" by name for a while after its creation, as SageMaker's Describe
+may right after a Create (CloudFormation's SageMaker handlers wait through it), and the tags it was created
+with are listed late. SageMaker's tagging operations model no errors: an ARN they do not know is the
+generic ValidationException, as SageMaker answers ListTags and AddTags for a resource that is gone.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from typing_extensions import Unpack
@@ -44,8 +50,12 @@ class SageMakerInferenceBackend(BaseBackend):
         self.endpoints = Endpoints(account_id, region_name)
         self.experiments: dict[str, InferenceExperiment] = {}
         self.recommendation_jobs: dict[str, RecommendationsJob] = {}
-        self.tags = TagStore(missing=lambda resource: ResourceNotFound(f"Resource {resource} not found."))
+        self.tags = TagStore(missing=lambda resource: ValidationException(f"Could not find resource '{resource}'."))
         self._sequence = itertools.count()
+        # By ARN, while the eventual-consistency faults hide them: when a new resource answers by name, and when
+        # the tags it was created with are listed.
+        self._appears_at: dict[str, datetime] = {}
+        self._tags_listed_at: dict[str, datetime] = {}
 
     def managed_states(self) -> Iterator[ManagedState]:
         yield from (experiment.state for experiment in self.experiments.values())
@@ -59,6 +69,25 @@ class SageMakerInferenceBackend(BaseBackend):
 
     def _arn(self, resource: str, name: str) -> str:
         return sagemaker_arn(self.account_id, self.region_name, resource, name)
+
+    # -- eventual consistency (a fault) ---------------------------------------------------------
+    def _created(self, arn: str, tags: Tags | None) -> None:
+        """Register a new resource's tags, and how long the eventual-consistency faults hide it and them."""
+        self.tags.add_resource(arn, from_tag_list(tags))
+        faults = self.runtime.faults
+        if faults.eventual_consistency > 0:
+            self._appears_at[arn] = self.now + timedelta(seconds=faults.eventual_consistency)
+        if faults.late_tags > 0:
+            self._tags_listed_at[arn] = self.now + timedelta(seconds=faults.late_tags)
+
+    def _forget(self, arn: str) -> None:
+        self.tags.remove_resource(arn)
+        self._appears_at.pop(arn, None)
+        self._tags_listed_at.pop(arn, None)
+
+    def _visible(self, arn: str) -> bool:
+        appears_at = self._appears_at.get(arn)
+        return appears_at is None or self.now >= appears_at
 
     # -- inference experiments ------------------------------------------------------------------
     def create_inference_experiment(
@@ -111,7 +140,7 @@ class SageMakerInferenceBackend(BaseBackend):
             fails_to_start=self.runtime.faults.take_failure("experiment"),
         )
         self.experiments[name] = experiment
-        self.tags.add_resource(experiment.arn, from_tag_list(tags))
+        self._created(experiment.arn, tags)
         return experiment
 
     def describe_inference_experiment(self, *, name: str) -> InferenceExperiment:
@@ -119,7 +148,8 @@ class SageMakerInferenceBackend(BaseBackend):
 
     def list_inference_experiments(self, *, type: str | None = None,
                                    **listing: Unpack[Listing]) -> Page[InferenceExperiment]:
-        experiments = (e for e in self.experiments.values() if type in (None, e.experiment_type))
+        experiments = (e for e in self.experiments.values()
+                       if type in (None, e.experiment_type) and self._visible(e.arn))
         return list_page(experiments, operation="ListInferenceExperiments", **listing)
 
     def update_inference_experiment(
@@ -173,12 +203,12 @@ class SageMakerInferenceBackend(BaseBackend):
         experiment = self._experiment(name)
         experiment.check_deletable()
         del self.experiments[name]
-        self.tags.remove_resource(experiment.arn)
+        self._forget(experiment.arn)
         return experiment.arn
 
     def _experiment(self, name: str) -> InferenceExperiment:
         experiment = self.experiments.get(name)
-        if experiment is None:
+        if experiment is None or not self._visible(experiment.arn):
             raise ResourceNotFound(f"Inference experiment '{self._arn('inference-experiment', name)}' does not exist.")
         return experiment
 
@@ -226,7 +256,7 @@ class SageMakerInferenceBackend(BaseBackend):
             fails=self.runtime.faults.take_failure("recommendations"),
         )
         self.recommendation_jobs[job_name] = job
-        self.tags.add_resource(job.arn, from_tag_list(tags))
+        self._created(job.arn, tags)
         return job
 
     def _check_model_reference(self, input_config: dict[str, Any]) -> str:
@@ -252,6 +282,7 @@ class SageMakerInferenceBackend(BaseBackend):
             for job in self.recommendation_jobs.values()
             if model_name_equals in (None, job.input_config.get("ModelName"))
             and model_package_version_arn_equals in (None, job.input_config.get("ModelPackageVersionArn"))
+            and self._visible(job.arn)
         )
         return list_page(jobs, operation="ListInferenceRecommendationsJobs", **listing)
 
@@ -272,20 +303,31 @@ class SageMakerInferenceBackend(BaseBackend):
 
     def _job(self, job_name: str) -> RecommendationsJob:
         job = self.recommendation_jobs.get(job_name)
-        if job is None:
+        if job is None or not self._visible(job.arn):
             job_arn = self._arn("inference-recommendations-job", job_name)
             raise ResourceNotFound(f"Inference recommendations job '{job_arn}' does not exist.")
         return job
 
     # -- tags of the emulated resources ---------------------------------------------------------
     def add_tags(self, *, resource_arn: str, tags: Tags) -> Tags:
+        self._require_visible(resource_arn)
         return to_tag_list(self.tags.tag(resource_arn, from_tag_list(tags)))
 
     def delete_tags(self, *, resource_arn: str, tag_keys: list[str]) -> None:
+        self._require_visible(resource_arn)
         self.tags.untag(resource_arn, tag_keys)
 
     def list_tags(self, *, resource_arn: str, next_token: str | None = None, max_results: int | None = None) -> Tags:
-        return to_tag_list(self.tags.list(resource_arn))
+        self._require_visible(resource_arn)
+        tags = self.tags.list(resource_arn)
+        listed_at = self._tags_listed_at.get(resource_arn)
+        if listed_at is not None and self.now < listed_at:
+            return []  # The resource answers, its tags not yet.
+        return to_tag_list(tags)
+
+    def _require_visible(self, resource_arn: str) -> None:
+        if not self._visible(resource_arn):
+            raise ValidationException(f"Could not find resource '{resource_arn}'.")
 
 
 def _schedule_times(schedule: dict[str, Any] | None) -> tuple[datetime | None, datetime | None]:

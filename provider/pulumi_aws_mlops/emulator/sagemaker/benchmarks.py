@@ -4,6 +4,15 @@ Nothing is measured: every number derives from a hash of the model reference, th
 configuration and its environment parameters, scaled by the instance's size and price. The same
 model on the same instance therefore always gets the same results, whatever the job is called,
 and bigger or accelerated instances are faster and dearer, as on the real service.
+
+Units, as SageMaker reports them: `ModelLatency` and `ModelSetupTime` in microseconds, while the
+stopping condition's threshold is `ValueInMilliseconds`. The developer guide contradicts itself on
+`ModelLatency` (milliseconds in one table, microseconds in the load-test and Boto3 results pages); its
+own examples decide it: the load test stopped at a 100 ms threshold reports `ModelLatency: 100000`, and
+the Default job's 826019 and 1085446 could not be milliseconds (14 and 18 minutes a request), and the
+value is the CloudWatch `ModelLatency` metric, which is in microseconds. `ModelSetupTime` is reported for
+serverless configurations only (the service model: "The time it takes to launch new compute resources
+for a serverless endpoint").
 """
 
 from __future__ import annotations
@@ -62,6 +71,8 @@ _FAMILY_RATES: tuple[tuple[str, float, float, str | None], ...] = (
 
 # Serverless inference: USD per GB-second of compute while serving.
 _SERVERLESS_GB_SECOND = 0.00002
+MICROSECONDS_PER_MILLISECOND = 1000
+MICROSECONDS_PER_SECOND = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -134,24 +145,26 @@ class Measurement:
 
     cost_per_hour: float
     cost_per_inference: float
-    max_invocations: int
-    model_latency: int
+    max_invocations: int  # Per minute, per instance.
+    model_latency_us: int  # Microseconds, at max_invocations.
     cpu_utilization: float
     memory_utilization: float
-    model_setup_time: int
+    model_setup_time_us: int | None  # Microseconds; serverless only.
     instance_count: int
     fits: bool  # The model fits in memory and meets the latency threshold at the lightest load.
 
     def metrics(self) -> dict[str, Any]:
-        return {
+        metrics: dict[str, Any] = {
             "CostPerHour": self.cost_per_hour,
             "CostPerInference": self.cost_per_inference,
             "MaxInvocations": self.max_invocations,
-            "ModelLatency": self.model_latency,
+            "ModelLatency": self.model_latency_us,
             "CpuUtilization": self.cpu_utilization,
             "MemoryUtilization": self.memory_utilization,
-            "ModelSetupTime": self.model_setup_time,
         }
+        if self.model_setup_time_us is not None:
+            metrics["ModelSetupTime"] = self.model_setup_time_us
+        return metrics
 
 
 def _fractions(*parts: object) -> list[float]:
@@ -187,7 +200,7 @@ def measure(model_key: str, target: BenchmarkTarget, stopping_conditions: dict[s
         memory_gib, setup_seconds = profile.memory_gib, 60 + 30 * footprint_gib
     saturated_latency = idle_latency * 2.5
 
-    threshold = _latency_threshold(stopping_conditions)
+    threshold = _latency_threshold_ms(stopping_conditions)
     if threshold is not None and saturated_latency > threshold:
         # The load test stops where latency reaches the threshold, so fewer invocations fit.
         per_instance_rpm *= max(threshold - idle_latency, 0) / (saturated_latency - idle_latency)
@@ -201,16 +214,16 @@ def measure(model_key: str, target: BenchmarkTarget, stopping_conditions: dict[s
         cost_per_hour=round(hourly_price, 4),
         cost_per_inference=float(f"{hourly_price / (max_invocations * 60):.4g}"),
         max_invocations=max_invocations,
-        model_latency=min(int(saturated_latency), threshold) if threshold is not None else int(saturated_latency),
+        model_latency_us=int(saturated_latency * MICROSECONDS_PER_MILLISECOND),
         cpu_utilization=round((25 + 20 * jitter[2] if accelerated else 65 + 25 * model[3]) * jitter[3], 2),
         memory_utilization=round(min(memory_utilization, 99.0), 2),
-        model_setup_time=int(setup_seconds * jitter[4]),
+        model_setup_time_us=int(setup_seconds * jitter[4] * MICROSECONDS_PER_SECOND) if target.serverless_config else None,
         instance_count=instance_count,
         fits=fits,
     )
 
 
-def _latency_threshold(stopping_conditions: dict[str, Any] | None) -> int | None:
+def _latency_threshold_ms(stopping_conditions: dict[str, Any] | None) -> int | None:
     thresholds = (stopping_conditions or {}).get("ModelLatencyThresholds") or []
     values = [threshold["ValueInMilliseconds"] for threshold in thresholds if "ValueInMilliseconds" in threshold]
     return min(values) if values else None

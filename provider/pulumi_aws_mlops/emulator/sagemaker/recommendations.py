@@ -9,6 +9,11 @@ steps sees them complete one wave after another. A Default job benchmarks a few 
 instance types and recommends the cheapest three per inference; an Advanced job (a load test)
 reports every endpoint configuration it was given. Jobs cannot be deleted: SageMaker has no such
 operation.
+
+Describe answers as the developer guide's examples show, not as an echo of the request: a Default job
+created without `JobDurationInSeconds` reports `JobDurationInSeconds: 0`, and a load test's
+`TrafficPattern` comes back as its `TrafficType` alone ("Get load test results" and "Get instance
+recommendation results" in the SageMaker developer guide). Latencies are in microseconds (see benchmarks.py).
 """
 
 from __future__ import annotations
@@ -35,6 +40,14 @@ MAX_RECOMMENDATIONS = 10  # The InferenceRecommendations list holds at most 10 e
 DEFAULT_PARALLEL_TESTS = 2
 MAX_JOB_DURATION_SECONDS = 18_000  # Documented maximum of InputConfig.JobDurationInSeconds.
 LATENCY_PERCENTILES = ("P95", "P99")  # The percentiles ModelLatencyThreshold documents.
+LOAD_TEST_PERCENTILE = "P95"  # "For custom load tests, specify the value as P95" (ModelLatencyThreshold).
+MAX_INVOCATIONS = 30_000  # StoppingConditions.MaxInvocations: "a minimum of 1 and a maximum of 30,000".
+MAX_TESTS = 10  # ResourceLimit.MaxNumberOfTests and MaxParallelOfTests: "a minimum of 1 and a maximum of 10".
+# What a job benchmarking a model by name needs in InputConfig.ContainerConfig (the developer guide asks for
+# "the required fields that need to be provided with the model name" without listing them; these are the
+# fields SageMaker's Python SDK always sends with one).
+CONTAINER_FIELDS_FOR_A_MODEL_NAME = ("Domain", "Task", "Framework")
+PAYLOAD_FIELDS_FOR_A_MODEL_NAME = ("SamplePayloadUrl", "SupportedContentTypes")
 
 
 @dataclass
@@ -189,7 +202,7 @@ class RecommendationsJob:
                 "CompletionTime": self.completion_time,
                 "LastModifiedTime": self.last_modified_time,
                 "FailureReason": self.failure_reason,
-                "InputConfig": self.input_config,
+                "InputConfig": self.described_input_config(),
                 "StoppingConditions": self.stopping_conditions,
             }
         )
@@ -209,6 +222,16 @@ class RecommendationsJob:
             if performances:
                 description["EndpointPerformances"] = performances
         return description
+
+    def described_input_config(self) -> dict[str, Any]:
+        """InputConfig as Describe reports it: with the service's default duration, the traffic pattern's type only."""
+        described = dict(self.input_config)
+        if self.job_type == "Default":
+            described.setdefault("JobDurationInSeconds", 0)
+        traffic = described.get("TrafficPattern")
+        if traffic is not None:
+            described["TrafficPattern"] = {"TrafficType": traffic_type_of(traffic)}
+        return described
 
     def _recommendations(self, now: datetime) -> list[dict[str, Any]]:
         candidates = [benchmark for benchmark in self.completed_benchmarks(now) if not benchmark.existing_endpoint]
@@ -309,6 +332,20 @@ def _expand(configuration: dict[str, Any]) -> list[BenchmarkTarget]:
 
 def check_job_input(job_type: str, input_config: dict[str, Any], stopping_conditions: dict[str, Any] | None) -> None:
     """The documented rules a recommendation job's input must follow beyond the service model's shapes."""
+    if input_config.get("ModelName"):
+        _check_container_for_a_model_name(input_config.get("ContainerConfig") or {})
+    payload_url = ((input_config.get("ContainerConfig") or {}).get("PayloadConfig") or {}).get("SamplePayloadUrl")
+    if payload_url and not payload_url.endswith(".tar.gz"):
+        raise ValidationException(
+            "ContainerConfig.PayloadConfig.SamplePayloadUrl must point to a single gzip compressed tar archive "
+            "(.tar.gz suffix)."
+        )
+    for member, value in (input_config.get("ResourceLimit") or {}).items():
+        if not 1 <= value <= MAX_TESTS:
+            raise ValidationException(f"InputConfig.ResourceLimit.{member} must be between 1 and {MAX_TESTS}.")
+    max_invocations = (stopping_conditions or {}).get("MaxInvocations")
+    if max_invocations is not None and not 1 <= max_invocations <= MAX_INVOCATIONS:
+        raise ValidationException(f"StoppingConditions.MaxInvocations must be between 1 and {MAX_INVOCATIONS}.")
     duration = input_config.get("JobDurationInSeconds")
     if duration is not None and duration > MAX_JOB_DURATION_SECONDS:
         raise ValidationException(f"InputConfig.JobDurationInSeconds must be at most {MAX_JOB_DURATION_SECONDS}.")
@@ -321,6 +358,10 @@ def check_job_input(job_type: str, input_config: dict[str, Any], stopping_condit
         if threshold.get("Percentile") not in LATENCY_PERCENTILES:
             raise ValidationException(
                 f"ModelLatencyThresholds Percentile must be one of {', '.join(LATENCY_PERCENTILES)}."
+            )
+        if job_type == "Advanced" and threshold["Percentile"] != LOAD_TEST_PERCENTILE:
+            raise ValidationException(
+                f"An Advanced job (load test) takes ModelLatencyThresholds Percentile {LOAD_TEST_PERCENTILE}."
             )
     traffic = input_config.get("TrafficPattern")
     if traffic is not None:
@@ -337,8 +378,25 @@ def check_job_input(job_type: str, input_config: dict[str, Any], stopping_condit
             )
 
 
+def _check_container_for_a_model_name(container: dict[str, Any]) -> None:
+    payload = container.get("PayloadConfig") or {}
+    missing = [f"ContainerConfig.{name}" for name in CONTAINER_FIELDS_FOR_A_MODEL_NAME if not container.get(name)]
+    missing += [f"ContainerConfig.PayloadConfig.{name}" for name in PAYLOAD_FIELDS_FOR_A_MODEL_NAME
+                if not payload.get(name)]
+    if missing:
+        raise ValidationException(
+            f"A job that benchmarks a model by InputConfig.ModelName needs {', '.join(missing)}: SageMaker cannot "
+            "read them from a model as it does from a model package."
+        )
+
+
+def traffic_type_of(traffic: dict[str, Any]) -> str:
+    """A traffic pattern's type: PHASES unless it says otherwise (or has stairs)."""
+    return str(traffic.get("TrafficType") or ("STAIRS" if traffic.get("Stairs") else "PHASES"))
+
+
 def _check_traffic_pattern(traffic: dict[str, Any], job_duration: int | None, *, load_test: bool) -> None:
-    traffic_type = traffic.get("TrafficType") or ("STAIRS" if traffic.get("Stairs") else "PHASES")
+    traffic_type = traffic_type_of(traffic)
     phases = traffic.get("Phases") or []
     stairs = traffic.get("Stairs")
     if traffic_type == "PHASES" and (not phases or stairs):
@@ -354,11 +412,11 @@ def _check_traffic_pattern(traffic: dict[str, Any], job_duration: int | None, *,
     if load_test and any(value is not None and not 120 <= value <= 3600 for value in durations):
         raise ValidationException("Traffic DurationInSeconds must be between 120 and 3600 for a load test.")
     total = sum(value for value in durations if value is not None)
-    if job_duration is not None and phases and total > job_duration:
+    if job_duration is not None and total > job_duration:
         raise ValidationException(
             f"The traffic phases last {total} seconds, longer than InputConfig.JobDurationInSeconds ({job_duration})."
         )
 
 
 def _endpoint_metrics(measurement: Measurement) -> dict[str, int]:
-    return {"MaxInvocations": measurement.max_invocations, "ModelLatency": measurement.model_latency}
+    return {"MaxInvocations": measurement.max_invocations, "ModelLatency": measurement.model_latency_us}
