@@ -75,11 +75,12 @@ class LookoutEquipmentResponse(BaseResponse):
         self.backend.delete_model(**self.arguments)
 
     def describe_model_version(self) -> Response:
-        return self.backend.describe_model_version(**self.arguments).describe_version()
+        model, version = self.backend.describe_model_version(**self.arguments)
+        return model.describe_version(version)
 
     def list_model_versions(self) -> Response:
         return _listed(self.backend.list_model_versions(**self.arguments), "ModelVersionSummaries",
-                       lambda m: m.version_summary())
+                       lambda pair: pair[0].version_summary(pair[1]))
 
     # -- label groups and labels ----------------------------------------------------------------
     def create_label_group(self) -> Response:
@@ -114,7 +115,7 @@ class LookoutEquipmentResponse(BaseResponse):
     def create_inference_scheduler(self) -> Response:
         scheduler = self.backend.create_inference_scheduler(**self.arguments)
         return {"InferenceSchedulerArn": scheduler.arn, "InferenceSchedulerName": scheduler.name,
-                "Status": scheduler.status, "ModelQuality": scheduler.model.outcome.quality}
+                "Status": scheduler.status, "ModelQuality": scheduler.model.quality}
 
     def describe_inference_scheduler(self) -> Response:
         return self.backend.describe_inference_scheduler(**self.arguments).describe(self.backend.now)
