@@ -15,13 +15,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_check_diff
 import bench_cli
 import bench_overhead
+import bench_quality
 import bench_waits
 
 
 def main() -> int:
     logging.disable(logging.INFO)  # progress lines would drown the tables
     results = []
-    for module in (bench_waits, bench_check_diff, bench_overhead, bench_cli):
+    for module in (bench_waits, bench_check_diff, bench_overhead, bench_quality, bench_cli):
         results += module.main()
     missed = [name for name, ok in results if not ok]
     print(f"\n{len(results) - len(missed)} of {len(results)} goals met" + (f"; missed: {', '.join(missed)}" if missed else ""))

@@ -6,7 +6,10 @@
 3. Runs the real CLI: `pulumi stack init`, `config set`, `up`, `stack output`, a reconfiguration of the scheduler
    (`up` again), `refresh` and `destroy`, in a scratch copy of examples/lookout_equipment with a local file
    backend, so the repository and your Pulumi account are left alone.
-4. Keeps a model fresh (examples/retraining): `up` with a label group, a model and a monthly retraining scheduler;
+4. Between the first `up` and the reconfiguration, shows what the stack does: the labelled faults the model
+   flagged in its evaluation, then new sensor files (with a bearing wearing out in them) arriving where the
+   scheduler reads, its runs, a few lines of the results it wrote to S3, and the anomalies it found.
+5. Keeps a model fresh (examples/retraining): `up` with a label group, a model and a monthly retraining scheduler;
    a month passes on the emulator's clock and a retraining makes version 2; the stack activates it with one
    configuration change, then rolls back to version 1 with another; `destroy`.
 
@@ -27,7 +30,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -93,20 +96,124 @@ class Emulator:
         self._log.close()
 
 
-def upload_sample_data(endpoint_url: str, days: float) -> None:
+def emulator_now(endpoint_url: str) -> datetime:
+    with urllib.request.urlopen(f"{endpoint_url}/_emulator/state", timeout=10) as response:
+        return datetime.fromisoformat(json.loads(response.read())["now"])
+
+
+def set_time_scale(endpoint_url: str, scale: float) -> None:
+    request = urllib.request.Request(f"{endpoint_url}/_emulator/clock", data=json.dumps({"time_scale": scale}).encode(),
+                                     method="POST", headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=10).close()
+
+
+def upload_sample_data(endpoint_url: str, days: float) -> Any:
+    """The pump's last `days` up to the emulator's present, so that the data the scheduler gets later carries on
+    from the data the model learnt (same pump, same season)."""
     import boto3
 
     from pulumi_aws_mlops.emulator import sample_data
 
     s3 = boto3.client("s3", endpoint_url=endpoint_url, region_name=REGION)
     s3.create_bucket(Bucket=BUCKET)
-    pump = sample_data.pump(days=days, rate_minutes=10)
+    now = emulator_now(endpoint_url).replace(minute=0, second=0, microsecond=0)
+    pump = sample_data.pump(days=days, rate_minutes=10, start=now - timedelta(days=days))
     uploaded = pump.upload(s3, BUCKET, "pump/")
     size = sum(len(body) for body in pump.files().values()) / 1e6
     faults = ", ".join(f"{w.fault_code} {w.start:%b %d}" for w in pump.anomalies())
     say(f"sample data: {days:g} days of a pump's 10 sensors every 10 minutes, {pump.start:%Y-%m-%d} to "
         f"{pump.end:%Y-%m-%d} ({len(uploaded.keys) - 1} CSV files, {size:.1f} MB) in s3://{BUCKET}/pump/, "
         f"labelled faults ({faults}) in s3://{BUCKET}/{uploaded.labels_prefix}")
+    return pump
+
+
+def windows(pump: Any) -> dict[str, str]:
+    """Train on the first two thirds, evaluate on the last third (with a labelled fault in it)."""
+    split = pump.start + (pump.end - pump.start) * 2 / 3
+    split = split.replace(minute=0, second=0, microsecond=0)
+
+    def iso(moment: datetime) -> str:
+        return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    return {"trainingStart": iso(pump.start), "trainingEnd": iso(split), "evaluationStart": iso(split),
+            "evaluationEnd": iso(pump.end)}
+
+
+def show_what_the_model_found(outputs: dict[str, Any], endpoint_url: str, pump: Any) -> None:
+    """The model's evaluation (labelled faults flagged), then scheduled inference on new files with a fault."""
+    import boto3
+
+    from pulumi_aws_mlops.emulator import sample_data
+
+    l4e = boto3.client("lookoutequipment", endpoint_url=endpoint_url, region_name=REGION)
+    s3 = boto3.client("s3", endpoint_url=endpoint_url, region_name=REGION)
+    model = l4e.describe_model(ModelName=outputs["modelName"])
+    metrics = json.loads(model["ModelMetrics"])
+    say(f"\nThe model's evaluation ({model['ModelQuality']}): "
+        f"{metrics['labeled_event_metrics']['num_identified']} of {metrics['labeled_event_metrics']['num_labeled']} "
+        f"labelled faults flagged, {metrics['unknown_event_metrics']['num_identified']} other predicted ranges")
+    for label in metrics["labeled_ranges"]:
+        hits = [r for r in metrics["predicted_ranges"] if r["start"] <= label["end"] and r["end"] >= label["start"]]
+        for hit in hits:
+            top = max(hit["diagnostics"], key=lambda d: d["value"])
+            say(f"  labelled {label['start'][:16]} to {label['end'][:16]}: flagged {hit['start'][:16]} to "
+                f"{hit['end'][:16]}, mostly {top['name']} ({top['value']:.0%})")
+        if not hits:
+            say(f"  labelled {label['start'][:16]} to {label['end'][:16]}: not flagged")
+
+    # New data arrives where the scheduler reads it: the same pump carried on, a bearing wearing out in it.
+    # The clock stands still while the files are uploaded, so that no run misses its file.
+    set_time_scale(endpoint_url, 0)
+    now = emulator_now(endpoint_url)
+    first = now.replace(minute=now.minute - now.minute % 10, second=0, microsecond=0)
+    fault = sample_data.AnomalyWindow(first + timedelta(hours=2), first + timedelta(hours=4), "BEARING_WEAR")
+    live = sample_data.pump(days=(first + timedelta(hours=6) - pump.start) / timedelta(days=1), rate_minutes=10,
+                            start=pump.start, extra_faults=(fault,))
+    files = live.inference_files(first, first + timedelta(hours=5), frequency_minutes=10, prefix="inference/input/")
+    for key, body in files.items():
+        s3.put_object(Bucket=BUCKET, Key=key, Body=body)
+    say(f"\nUploaded {len(files)} sensor files for the scheduler (s3://{BUCKET}/inference/input/"
+        f"<component>_<yyyyMMddHHmmss>.csv, every 10 minutes from {first:%H:%M} UTC for 5 hours); a bearing starts "
+        f"wearing out and fails at {fault.end:%H:%M}. Five hours pass (the clock runs at 3600x meanwhile).")
+    set_time_scale(endpoint_url, 3600)
+    try:
+        while emulator_now(endpoint_url) < first + timedelta(hours=5, minutes=12):
+            time.sleep(0.2)
+    finally:
+        set_time_scale(endpoint_url, float(os.environ[TIME_SCALE_ENV]))
+    scheduler = outputs["schedulerName"]
+    runs: list[dict[str, Any]] = []
+    arguments: dict[str, Any] = {"InferenceSchedulerName": scheduler, "DataStartTimeAfter": first}
+    while True:
+        page = l4e.list_inference_executions(**arguments)
+        runs += page["InferenceExecutionSummaries"]
+        if "NextToken" not in page:
+            break
+        arguments["NextToken"] = page["NextToken"]
+    done = sorted((r for r in runs if r["Status"] == "SUCCESS" and r["DataEndTime"] <= first + timedelta(hours=5)),
+                  key=lambda r: r["DataStartTime"])
+    failed = [r for r in runs if r["Status"] == "FAILED"]
+    say(f"The scheduler ran {len(runs)} times: {len(done)} on the uploaded files, {len(failed)} found no file "
+        f"(e.g. \"{failed[0]['FailedReason'][:110]}...\")" if failed else f"The scheduler ran {len(runs)} times.")
+    lines = []
+    for run in done:
+        target = run["CustomerResultObject"]
+        lines += [(target["Key"], line) for line in s3.get_object(**target)["Body"].read().decode().splitlines()]
+    flagged = [json.loads(line)["prediction"] for _, line in lines]
+    first_alarm = flagged.index(1) if 1 in flagged else len(lines) - 1
+    say(f"\nResults in s3://{BUCKET}/inference/output/<run time>/results.jsonl, lines around the first alarm:")
+    for key, line in lines[max(0, first_alarm - 2):first_alarm + 2]:
+        record = json.loads(line)
+        if "diagnostics" in record:
+            record["diagnostics"] = [*sorted(record["diagnostics"], key=lambda d: -d["value"])[:2], "..."]
+        say(f"  {key}: {json.dumps(record)}")
+    events = l4e.list_inference_events(InferenceSchedulerName=scheduler, IntervalStartTime=first,
+                                       IntervalEndTime=first + timedelta(hours=6))["InferenceEventSummaries"]
+    say(f"\nAnomalies found (ListInferenceEvents): {len(events)}")
+    for event in events:
+        top = sorted(json.loads(event["Diagnostics"]), key=lambda d: -d["value"])[:2]
+        say(f"  {event['EventStartTime']:%H:%M} to {event['EventEndTime']:%H:%M} UTC "
+            f"({event['EventDurationInSeconds'] // 60} min): " + ", ".join(f"{d['name']} {d['value']:.0%}" for d in top))
 
 
 # -- with the Pulumi CLI -----------------------------------------------------------------------------------
@@ -148,7 +255,7 @@ def cli(pulumi: str, project: Path, workdir: Path, env: dict[str, str]) -> Calla
     return pulumi_cmd
 
 
-def run_with_cli(pulumi: str, workdir: Path, env: dict[str, str]) -> None:
+def run_with_cli(pulumi: str, workdir: Path, env: dict[str, str], pump: Any) -> None:
     project = scratch_project(workdir)
     pulumi_cmd = cli(pulumi, project, workdir, env)
 
@@ -156,8 +263,12 @@ def run_with_cli(pulumi: str, workdir: Path, env: dict[str, str]) -> None:
     pulumi_cmd("stack", "init", STACK)
     pulumi_cmd("config", "set", "aws:region", REGION)
     pulumi_cmd("config", "set", "bucket", BUCKET)
+    for key, value in windows(pump).items():
+        pulumi_cmd("config", "set", key, value)
     pulumi_cmd("up", "--yes")
-    say(pulumi_cmd("stack", "output", "--json", capture=True))
+    outputs = pulumi_cmd("stack", "output", "--json", capture=True)
+    say(outputs)
+    show_what_the_model_found(json.loads(outputs), env["AWS_ENDPOINT_URL"], pump)
     say("\nReconfigure the inference scheduler: it is stopped, updated and started again.")
     pulumi_cmd("config", "set", "uploadFrequency", "PT5M")
     pulumi_cmd("up", "--yes")
@@ -253,8 +364,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.update(env)
         say(f"emulator: {emulator.endpoint_url} (time runs {args.time_scale:g}x: an hour of training takes "
             f"{3600 / args.time_scale:.0f} s)")
-        upload_sample_data(emulator.endpoint_url, args.days)
-        run_with_cli(pulumi, workdir, env)
+        pump = upload_sample_data(emulator.endpoint_url, args.days)
+        run_with_cli(pulumi, workdir, env, pump)
         run_retraining_demo(pulumi, workdir, env, emulator.endpoint_url)
     except subprocess.CalledProcessError as exc:
         say(f"\ndemo failed: `{' '.join(map(str, exc.cmd[:3]))} ...` exited with {exc.returncode}")

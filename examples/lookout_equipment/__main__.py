@@ -84,7 +84,8 @@ model = Model(
         labels_input_configuration={"s3_input_configuration": s3_location("labelsPrefix", "pump-labels/")},
         server_side_kms_key_id=kms_key_id,
         tags=tags or None,
-        # Unset windows: the service trains on all the data and evaluates on its last part.
+        # Unset windows: the model trains on all the data; without an evaluation window there are no metrics
+        # and its quality cannot be determined (the demo sets them).
         training_data_start_time=config.get("trainingStart"),
         training_data_end_time=config.get("trainingEnd"),
         evaluation_data_start_time=config.get("evaluationStart"),

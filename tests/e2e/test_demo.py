@@ -18,3 +18,6 @@ def test_demo_runs_the_real_cli(pulumi: str) -> None:
                  "version 1 is active (it was version 2)", "- 6 deleted"):
         assert line in output, f"{line!r} missing from the demo's output:\n{output}"
     assert "harness" not in output and "in-process" not in output
+    # What the scheduler found in the files the demo uploaded: real results from S3 and the fault's event.
+    assert '/results.jsonl: {"timestamp": ' in output and '"prediction_reason": "ANOMALY_DETECTED"' in output
+    assert "Anomalies found (ListInferenceEvents): 1\n" in output and "bearing\\bearing_vibration" in output

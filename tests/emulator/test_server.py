@@ -10,7 +10,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import boto3
@@ -196,3 +198,89 @@ def test_cli_enforce_iam_flag() -> None:
     from pulumi_aws_mlops.emulator.__main__ import parse_args
 
     assert parse_args(["--enforce-iam"]).enforce_iam and not parse_args([]).enforce_iam
+
+
+def post_raw(endpoint_url: str, path: str, body: bytes, content_type: str) -> tuple[int, Any]:
+    request = urllib.request.Request(f"{endpoint_url}/_emulator/{path}", data=body, method="POST",
+                                     headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_the_control_api_reads_json_whatever_the_content_type(server: EmulatorServer) -> None:
+    """`curl -d '{"advance": 600}' .../_emulator/clock` sends a form Content-Type: the body is still read."""
+    before = datetime.fromisoformat(control(server.endpoint_url, "state")["now"])
+    status, state = post_raw(server.endpoint_url, "clock", b'{"advance": 600}', "application/x-www-form-urlencoded")
+    assert status == 200
+    assert datetime.fromisoformat(state["now"]) - before == timedelta(seconds=600)
+    status, answer = post_raw(server.endpoint_url, "clock", b"advance=600", "application/x-www-form-urlencoded")
+    assert status == 400 and "is not JSON" in answer["message"]
+    status, answer = post_raw(server.endpoint_url, "faults", b"[1, 2]", "text/plain")
+    assert status == 400 and "must be a JSON object" in answer["message"]
+
+
+def test_changing_the_time_scale_never_moves_the_clock_back(aws_env: None) -> None:
+    with EmulatorServer(Emulator(clock=Clock(time_scale=3600))) as running:
+        (l4e,) = clients(running.endpoint_url, "lookoutequipment")
+        l4e.create_dataset(DatasetName="pump", DatasetSchema={"InlineDataSchema": DATA.schema_json()})
+        time.sleep(0.2)  # twelve simulated minutes
+        before = datetime.fromisoformat(control(running.endpoint_url, "state")["now"])
+        after = datetime.fromisoformat(control(running.endpoint_url, "clock", {"time_scale": 1})["now"])
+        assert after >= before
+        assert l4e.describe_dataset(DatasetName="pump")["Status"] == "CREATED"
+        assert control(running.endpoint_url, "clock", {"time_scale": 0})["time_scale"] == 0
+        frozen = control(running.endpoint_url, "state")["now"]
+        time.sleep(0.05)
+        assert control(running.endpoint_url, "state")["now"] == frozen
+
+
+def test_an_emulator_bug_is_the_services_json_internal_error_with_a_uuid_request_id(
+        server: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    (l4e,) = clients(server.endpoint_url, "lookoutequipment")
+    request_id = l4e.list_datasets()["ResponseMetadata"]["RequestId"]
+    assert str(uuid.UUID(request_id)) == request_id
+
+    def broken(*_: Any) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(server.emulator, "handle_http", broken)
+    with pytest.raises(ClientError) as exc:
+        l4e.list_datasets()
+    assert exc.value.response["Error"]["Code"] == "InternalServerException"
+    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+    assert "RuntimeError: a bug" in exc.value.response["Error"]["Message"]
+
+
+def test_scheduled_runs_happen_at_wall_clock_time_without_requests(server: EmulatorServer) -> None:
+    """The server's ticker does each run when its time comes: the results appear in S3 with no L4E request."""
+    l4e, s3 = clients(server.endpoint_url, "lookoutequipment", "s3")
+    s3.create_bucket(Bucket=BUCKET)
+    DATA.upload(s3, BUCKET, "pump/")
+    l4e.create_dataset(DatasetName="pump", DatasetSchema={"InlineDataSchema": DATA.schema_json()})
+    l4e.start_data_ingestion_job(DatasetName="pump", IngestionInputConfiguration=s3_input("pump/"), RoleArn=ROLE)
+    control(server.endpoint_url, "clock", {"advance": 600})
+    l4e.create_model(ModelName="pump-model", DatasetName="pump", RoleArn=ROLE)
+    control(server.endpoint_url, "clock", {"advance": 4 * 3600})
+    l4e.create_inference_scheduler(
+        ModelName="pump-model", InferenceSchedulerName="pump-scheduler", DataUploadFrequency="PT10M",
+        DataInputConfiguration=s3_input("in/"), RoleArn=ROLE,
+        DataOutputConfiguration={"S3OutputConfiguration": {"Bucket": BUCKET, "Prefix": "out/"}})
+    control(server.endpoint_url, "clock", {"advance": 30})
+    now = datetime.fromisoformat(control(server.endpoint_url, "state")["now"])
+    live = pump(days=32, start=now - timedelta(days=30))
+    for key, body in live.inference_files(now - timedelta(minutes=10), now + timedelta(hours=1),
+                                          prefix="in/").items():
+        s3.put_object(Bucket=BUCKET, Key=key, Body=body)
+
+    control(server.endpoint_url, "clock", {"time_scale": 6000})  # ten simulated minutes every 0.1 s
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        written = s3.list_objects_v2(Bucket=BUCKET, Prefix="out/").get("Contents", [])
+        if len(written) >= 3:
+            break
+        time.sleep(0.05)
+    assert len(written) >= 3, "the runs happened without a Lookout for Equipment request"
+    assert all(o["Key"].endswith("/results.jsonl") for o in written)

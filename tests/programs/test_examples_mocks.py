@@ -43,7 +43,8 @@ def test_lookout_equipment_creates_dataset_model_and_running_scheduler() -> None
     assert out["ingestionSummary"]["files"]["ingested_number_of_files"] == 4
     assert out["ingestionSummary"]["data_start_time"].startswith("2025-01-01")
     # With labels the quality is judged (the emulator detects each labelled fault with some chance, per model).
-    assert out["modelQuality"] in ("QUALITY_THRESHOLD_MET", "POOR_QUALITY_DETECTED")
+    # The example sets no evaluation window by default: no metrics, so the quality cannot be assessed.
+    assert out["modelQuality"] == "CANNOT_DETERMINE_QUALITY"
     assert out["schedulerUploadFrequency"] == "PT10M"
     assert out["datasetArn"].startswith("arn:aws:lookoutequipment:us-east-1:123456789012:dataset/pump-data-")
 

@@ -57,6 +57,8 @@ def changing_calls(server: EmulatorServer) -> list[str]:
 def test_lifecycle_through_the_provider_host(
     provider_host: ProviderHost, emulator_server: EmulatorServer, host_logs: list[LogRecord]
 ) -> None:
+    # An hour of training (a second of wall time): long enough for the wait's progress lines checked below.
+    emulator_server.emulator.faults.update({"durations": {"training": 3600}})
     # preview of bad input: precise failure, no AWS call
     dataset = Resource(provider_host, "Dataset", "pump-data", DatasetProvider())
     _, failures = dataset.check(**{**dataset_args(), "role_arn": "role"})
@@ -117,8 +119,12 @@ def test_lifecycle_through_the_provider_host(
     assert dataset.id == "", "a resource deleted out of band reads as gone (empty id)"
 
 
+TRAINING_SECONDS = 3600.0
+
+
 def test_more_than_four_long_waits_run_at_once(provider_host: ProviderHost, emulator_server: EmulatorServer) -> None:
     """The host serves calls on four threads; the provider widens that pool so eight trainings overlap."""
+    emulator_server.emulator.faults.update({"durations": {"training": TRAINING_SECONDS}})
     dataset = Resource(provider_host, "Dataset", "shared-data", DatasetProvider())
     dataset.create(**dataset_args())
     models = [Resource(provider_host, "Model", f"model-{index}", ModelProvider()) for index in range(8)]
@@ -139,7 +145,7 @@ def test_more_than_four_long_waits_run_at_once(provider_host: ProviderHost, emul
     calls = emulator_server.emulator.calls
     created = [c.at for c in calls if c.operation == "CreateModel" and c.error is None]
     assert len(created) == 8
-    first_finish = min(created).timestamp() + emulator_server.emulator.faults.duration("training")
+    first_finish = min(created).timestamp() + TRAINING_SECONDS
     # With the host's four threads, the fifth training could only start after the first one finished.
     assert max(created).timestamp() < first_finish, "all eight trainings started before the first one finished"
 

@@ -17,7 +17,7 @@ from pulumi_aws_mlops._internal.errors import MlopsError, ResourceFailedError, W
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
 from tests.support.lifecycle import create, update
-from tests.support.lookoutequipment import BUCKET, PUMP, dataset_inputs, model_inputs, scheduler_inputs
+from tests.support.lookoutequipment import BUCKET, PUMP, ROLE, dataset_inputs, model_inputs, scheduler_inputs
 
 from .helpers import assert_cloud_holds, aws, killed_then_retried, succeeded
 
@@ -78,6 +78,7 @@ def test_the_whole_lifecycle_completes_within_its_deadlines_through_a_storm(
     emulator: Emulator, virtual_retries: Any, storm: dict[str, Any], at_least: int
 ) -> None:
     emulator.faults.update(storm)
+    emulator.faults.update({"durations": {"training": 3600}})  # an hour of polling through the storm
     deadlines = {"create": "20m", "update": "10m", "delete": "10m"}
     datasets, models, schedulers = DatasetProvider(), ModelProvider(), InferenceSchedulerProvider()
     dataset, dataset_outs = create(datasets, dataset_inputs(timeouts={**deadlines, "create": "30m"}))
@@ -116,6 +117,7 @@ def test_a_storm_botocore_gives_up_on_fails_the_up_and_the_next_up_adopts(
     once the storm has passed, adopts what the failed one made instead of making it again.
     """
     failed: list[str] = []
+    emulator.faults.update({"durations": {"training": 3600}})
 
     def up(provider: Any, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         emulator.faults.update({"server_error_rate": 0.6})
@@ -394,18 +396,28 @@ def test_a_scheduler_that_will_not_stop_fails_the_delete_clearly_and_a_later_del
     assert_cloud_holds(emulator, datasets=[model[0]], ingestion_jobs=[model[0]], models=[model[1]])
 
 
-def test_a_dataset_used_by_a_model_outside_the_stack_is_not_deleted_and_says_what_to_do(
+def test_a_dataset_used_by_a_scheduler_outside_the_stack_is_not_deleted_and_says_what_to_do(
     emulator: Emulator,
 ) -> None:
     provider = DatasetProvider()
     dataset, outs = create(provider, dataset_inputs())
-    aws("lookoutequipment").create_model(ModelName="outside", DatasetName=dataset, ClientToken="not-ours")
+    client = aws("lookoutequipment")
+    client.create_model(ModelName="outside", DatasetName=dataset, ClientToken="not-ours")
+    emulator.clock.advance(4 * 3600)
+    client.create_inference_scheduler(
+        ModelName="outside", InferenceSchedulerName="outside", DataUploadFrequency="PT1H", RoleArn=ROLE,
+        DataInputConfiguration={"S3InputConfiguration": {"Bucket": BUCKET, "Prefix": "in/"}},
+        DataOutputConfiguration={"S3OutputConfiguration": {"Bucket": BUCKET, "Prefix": "out/"}})
     with pytest.raises(MlopsError) as raised:
         provider.delete(dataset, outs)
     message = str(raised.value)
     assert f"deleting Lookout for Equipment dataset '{dataset}'" in message and "outside" in message
-    assert "Delete the models that use it first" in message and "retain_on_delete" in message
-    assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset], models=["outside"])
-    aws("lookoutequipment").delete_model(ModelName="outside")
+    assert "delete the inference schedulers that use it first" in message and "retain_on_delete" in message
+    assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset], models=["outside"],
+                       schedulers=["outside"])
+    client.stop_inference_scheduler(InferenceSchedulerName="outside")
+    emulator.clock.advance(60)
+    client.delete_inference_scheduler(InferenceSchedulerName="outside")
     provider.delete(dataset, outs)
-    assert_cloud_holds(emulator)
+    # The model trained on the dataset outlives it, as the API reference says.
+    assert_cloud_holds(emulator, models=["outside"])

@@ -14,15 +14,15 @@ import threading
 from typing import Any
 
 from .core.clock import Clock
-from .core.faults import DEFAULT_DURATIONS, Faults
+from .core.faults import KNOWN_DURATIONS, Faults
 from .engine import Emulator
 from .server import EmulatorServer
 
 
 def _duration(text: str) -> tuple[str, float]:
     name, _, seconds = text.partition("=")
-    if name not in DEFAULT_DURATIONS or not seconds:
-        raise argparse.ArgumentTypeError(f"expected NAME=SECONDS with NAME one of {sorted(DEFAULT_DURATIONS)}")
+    if name not in KNOWN_DURATIONS or not seconds:
+        raise argparse.ArgumentTypeError(f"expected NAME=SECONDS with NAME one of {sorted(KNOWN_DURATIONS)}")
     return name, float(seconds)
 
 
@@ -43,7 +43,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--throttle-rate", type=float, default=0.0, help="fraction of calls answered ThrottlingException")
     parser.add_argument("--server-error-rate", type=float, default=0.0, help="fraction of calls answered HTTP 500")
     parser.add_argument("--duration", type=_duration, action="append", default=[], metavar="NAME=SECONDS",
-                        help="simulated duration of a transition, e.g. training=1800 (repeatable)")
+                        help="simulated duration of a transition, e.g. training=1800 (repeatable; a training's "
+                             "duration otherwise grows with its data)")
     parser.add_argument("--fail-next", action="append", default=[], metavar="KIND",
                         help="make the next run of KIND fail: ingestion, training, scheduler_start, import, experiment, "
                              "recommendations")

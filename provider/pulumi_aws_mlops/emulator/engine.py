@@ -77,6 +77,8 @@ class Emulator:
         self.calls: list[Call] = []
         self._backends: dict[str, BackendDict[Any]] = {}
         self._lock = threading.RLock()
+        # Advancing the clock lets the time pass: scheduled work due by then happens then, request or not.
+        self.clock.on_advance(self.settle)
 
     def __repr__(self) -> str:
         return f"Emulator(clock={self.clock!r}, faults={self.faults!r}, quotas={dict(self.quotas)!r})"
@@ -101,6 +103,13 @@ class Emulator:
                 if target_prefix is None or services[name].target_prefix == target_prefix:
                     for backend in backends:
                         backend.settle()
+
+    def next_change(self) -> datetime | None:
+        """When the next clock-driven change of any backend is due (None: nothing planned)."""
+        with self._lock, self.clock.pinned():
+            due = [moment for backends in list(self._backends.values()) for backend in backends
+                   if (moment := backend.next_change()) is not None]
+        return min(due, default=None)
 
     def reset(self) -> None:
         with self._lock:

@@ -2,13 +2,21 @@
 
 Four components (motor, bearing, impeller, seal) with two or three sensors each, sampled every
 `rate_minutes` for `days`. The signals follow a daily load cycle and the seasons, drop during
-planned shutdowns, carry a little noise and a few missing readings, and drift during labelled
-faults (bearing wear: vibration and temperature rise; seal leak: leak rate rises). The same
-arguments always give the same bytes.
+planned shutdowns, carry a little noise and a few missing readings, and degrade before labelled
+failures as real machines do: a fault starts unnoticed, grows slowly for days (`DEGRADATION`) and
+fastest at the end, and is repaired when its labelled range ends. Bearing wear raises vibration and
+the bearing's (and a little the motor's) temperature; a seal leak raises the leak rate and the seal's
+temperature and costs some flow and pressure. The labelled range is the last part of the
+degradation up to the failure, as an operator would mark it. Faults come every five weeks from the
+start (at least one), so a longer series of the same pump is the same machine, carried on: its first
+weeks are the same bytes. The same arguments always give the same bytes.
 
     data = pump(days=3)
     data.upload(s3_client, "my-bucket", "pump/")     # sensors under pump/<component>/, labels under pump-labels/
     lookout.create_dataset(DatasetName="pump", DatasetSchema={"InlineDataSchema": data.schema_json()})
+
+For scheduled inference, `inference_files` lays the readings of a time span out as the scheduler reads
+them: one file per component per upload interval, named `<component><delimiter><timestamp>.csv`.
 """
 
 from __future__ import annotations
@@ -33,8 +41,12 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     "seal": ("seal_leak_rate", "seal_temperature"),
 }
 FAULTS = ("BEARING_WEAR", "SEAL_LEAK")
+FAULT_EVERY = timedelta(days=35)
+# How long a fault grows, unlabelled, before its labelled range (shorter in short series).
+DEGRADATION = timedelta(days=5)
 _SHUTDOWN_EVERY = timedelta(days=14)
 _SHUTDOWN_LENGTH = timedelta(hours=6)
+_NAME_FORMATS = {"yyyyMMddHHmmss": "%Y%m%d%H%M%S", "yyyy-MM-dd-HH-mm-ss": "%Y-%m-%d-%H-%M-%S"}
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,8 @@ class PumpData:
     seed: int = 7
     start: datetime = DEFAULT_START
     missing_rate: float = 0.001
+    # Faults beyond the five-weekly ones (unlabelled unless they fall in a labelled file's span).
+    extra_faults: tuple[AnomalyWindow, ...] = ()
 
     @property
     def end(self) -> datetime:
@@ -83,57 +97,111 @@ class PumpData:
         return json.dumps(self.schema())
 
     def anomalies(self) -> list[AnomalyWindow]:
-        """Labelled faults, spread over the data: one per five weeks, and at least one."""
+        """Labelled faults: one every five weeks from the start (centred at 0.7 of each period), at least one."""
         span = self.end - self.start
-        count = max(1, int(span / timedelta(days=35)))
+        count = max(1, int(span / FAULT_EVERY))
         length = min(timedelta(days=2), span / 8)
         windows = []
         for index in range(count):
-            centre = self.start + span * ((index + 0.7) / count)
+            centre = (self.start + FAULT_EVERY * (index + 0.7) if span >= FAULT_EVERY
+                      else self.start + span * 0.7)
             windows.append(AnomalyWindow(self._on_grid(centre - length / 2), self._on_grid(centre + length / 2),
                                          FAULTS[index % len(FAULTS)]))
         return windows
+
+    def faults(self) -> list[AnomalyWindow]:
+        """Every fault in the data: the labelled ones and `extra_faults`."""
+        return [*self.anomalies(), *self.extra_faults]
+
+    def degradation(self, window: AnomalyWindow) -> timedelta:
+        """How long a fault grows before its labelled range (at most 2.5 times the range, in a short series less)."""
+        return min(DEGRADATION, timedelta(days=self.days) / 8, (window.end - window.start) * 2.5)
 
     def _on_grid(self, moment: datetime) -> datetime:
         step = timedelta(minutes=self.rate_minutes)
         return self.start + round((moment - self.start) / step) * step
 
     # -- files ----------------------------------------------------------------------------------
-    def files(self, prefix: str = "") -> dict[str, bytes]:
-        """One CSV per component keyed by S3 key, laid out for the default KeyPattern {prefix}/{component_name}/*."""
-        return {f"{folder_of(prefix)}{component}/{component}.csv": body for component, body in self._csv.items()}
+    def files(self, prefix: str = "", until: datetime | None = None) -> dict[str, bytes]:
+        """One CSV per component keyed by S3 key, laid out for the default KeyPattern {prefix}/{component_name}/*;
+        with `until`, only the readings before it (the rest can come later, as inference input)."""
+        rows = self._rows_before(until)
+        return {f"{folder_of(prefix)}{component}/{component}.csv": self._component_csv(sensors, range(rows))
+                for component, sensors in COMPONENTS.items()}
 
-    def labels_csv(self) -> bytes:
-        """The labels in L4E's label file format: no header, one `start,end` per anomaly."""
-        return "".join(f"{iso(w.start)},{iso(w.end)}\n" for w in self.anomalies()).encode()
+    def labels_csv(self, until: datetime | None = None) -> bytes:
+        """The labels in L4E's label file format: no header, one `start,end` per anomaly (ended before `until`)."""
+        return "".join(f"{iso(w.start)},{iso(w.end)}\n" for w in self.anomalies()
+                       if until is None or w.end < until).encode()
 
-    def upload(self, s3_client: Any, bucket: str, prefix: str, labels_prefix: str | None = None) -> Uploaded:
+    def inference_files(self, start: datetime, end: datetime, *, frequency_minutes: int = 10, prefix: str = "",
+                        delimiter: str = "_", timestamp_format: str = "yyyyMMddHHmmss") -> dict[str, bytes]:
+        """The readings from `start` to `end` as a scheduler reads them: for each upload interval and component,
+        `<prefix><component><delimiter><interval start>.csv` holding that interval's readings (UTC names)."""
+        step = timedelta(minutes=frequency_minutes)
+        files: dict[str, bytes] = {}
+        moment = start
+        while moment < end:
+            first = self._rows_before(moment)
+            last = self._rows_before(min(moment + step, end))
+            stamp = (str(int(moment.timestamp())) if timestamp_format == "EPOCH"
+                     else moment.astimezone(timezone.utc).strftime(_NAME_FORMATS[timestamp_format]))
+            if last > first:
+                for component, sensors in COMPONENTS.items():
+                    files[f"{prefix}{component}{delimiter}{stamp}.csv"] = self._component_csv(sensors,
+                                                                                              range(first, last))
+            moment += step
+        return files
+
+    def upload(self, s3_client: Any, bucket: str, prefix: str, labels_prefix: str | None = None,
+               until: datetime | None = None) -> Uploaded:
         """Write the sensor files under `prefix` and `labels.csv` under `labels_prefix`, by default a sibling
-        folder (`pump/` -> `pump-labels/`) so that ingestion of `prefix` does not see it."""
+        folder (`pump/` -> `pump-labels/`) so that ingestion of `prefix` does not see it; with `until`, only
+        what comes before it."""
         if labels_prefix is None:
             labels_prefix = f"{prefix.rstrip('/')}-labels/" if prefix else "labels/"
-        objects = {**self.files(prefix), f"{labels_prefix}labels.csv": self.labels_csv()}
+        objects = {**self.files(prefix, until), f"{labels_prefix}labels.csv": self.labels_csv(until)}
         for key, body in objects.items():
             s3_client.put_object(Bucket=bucket, Key=key, Body=body)
         return Uploaded(bucket, prefix, labels_prefix, tuple(objects))
 
     # -- generation ---------------------------------------------------------------------------------
+    def _rows_before(self, moment: datetime | None) -> int:
+        if moment is None:
+            return self._rows
+        step = timedelta(minutes=self.rate_minutes)
+        return max(0, min(self._rows, math.ceil((moment - self.start) / step)))
+
     @cached_property
-    def _csv(self) -> dict[str, bytes]:
+    def _table(self) -> tuple[list[str], dict[str, list[str]]]:
+        """Every reading as the CSV text of its cell ("" where missing), and the timestamps."""
         rng = random.Random(self.seed)
         step = timedelta(minutes=self.rate_minutes)
         times = [self.start + index * step for index in range(self._rows)]
-        stamps = [data_text(moment) for moment in times]
         columns: dict[str, list[float]] = {sensor: [] for sensors in COMPONENTS.values() for sensor in sensors}
-        anomalies = self.anomalies()
+        faults = self.faults()
         drift = 0.0
         for moment in times:
             drift = max(-0.1, min(0.1, drift + rng.gauss(0, 0.005)))
-            self._sample(moment, drift, anomalies, rng, columns)
-        return {component: self._component_csv(sensors, stamps, columns, rng)
-                for component, sensors in COMPONENTS.items()}
+            self._sample(moment, drift, faults, rng, columns)
+        # Missing readings drawn apart, per sensor: a longer series of the same pump misses the same ones.
+        cells = {}
+        for sensor, values in columns.items():
+            gaps = random.Random(f"{self.seed}/{sensor}")
+            cells[sensor] = ["" if gaps.random() < self.missing_rate else f"{value:.3f}" for value in values]
+        return [data_text(moment) for moment in times], cells
 
-    def _sample(self, moment: datetime, drift: float, anomalies: list[AnomalyWindow], rng: random.Random,
+    def _severity(self, moment: datetime, faults: list[AnomalyWindow]) -> dict[str, float]:
+        """How far each kind of fault has gone at `moment`: 0 healthy, 1 at failure (the end of its label)."""
+        severity = {code: 0.0 for code in FAULTS}
+        for window in faults:
+            onset = window.start - self.degradation(window)
+            if onset <= moment <= window.end:
+                progress = (moment - onset) / (window.end - onset)
+                severity[window.fault_code] = max(severity.get(window.fault_code, 0.0), progress ** 2.5)
+        return severity
+
+    def _sample(self, moment: datetime, drift: float, faults: list[AnomalyWindow], rng: random.Random,
                 columns: dict[str, list[float]]) -> None:
         hour = moment.hour + moment.minute / 60
         day_of_year = moment.timetuple().tm_yday
@@ -141,45 +209,37 @@ class PumpData:
                    + 3 * math.sin(2 * math.pi * (hour - 9) / 24))
         running = (moment - self.start) % _SHUTDOWN_EVERY >= _SHUTDOWN_LENGTH or moment - self.start < _SHUTDOWN_EVERY
         load = (0.75 + 0.15 * math.sin(2 * math.pi * (hour - 6) / 24) + drift) if running else 0.0
-        wear = leak = 0.0
-        for window in anomalies:
-            # Faults build up over the window: 0 at its start, 1 at its end.
-            if window.start <= moment <= window.end:
-                progress = (moment - window.start) / (window.end - window.start)
-                if window.fault_code == "BEARING_WEAR":
-                    wear = progress
-                else:
-                    leak = progress
+        severity = self._severity(moment, faults)
+        wear, leak = severity["BEARING_WEAR"], severity["SEAL_LEAK"]
         noise = rng.gauss
         idle = 1.0 if running else 0.05
         values = {
-            "motor_current": 42 * load + noise(0, 0.4) * (load > 0),
+            "motor_current": 42 * load * (1 + 0.04 * wear) + noise(0, 0.4) * (load > 0),
             "motor_voltage": 400 - 3 * load + noise(0, 1.5),
-            "motor_temperature": ambient + 38 * load + 6 * wear + noise(0, 0.6),
-            "bearing_vibration_x": (1.1 + 0.4 * load + 3.5 * wear ** 2) * idle + abs(noise(0, 0.05)),
-            "bearing_vibration_y": (0.9 + 0.35 * load + 3.0 * wear ** 2) * idle + abs(noise(0, 0.05)),
-            "bearing_temperature": ambient + 26 * load + 18 * wear + noise(0, 0.5),
-            "flow_rate": 120 * load * (1 - 0.15 * leak) + noise(0, 1.2) * (load > 0),
-            "discharge_pressure": 0.3 + 6.2 * load ** 2 * (1 - 0.2 * leak) + noise(0, 0.05),
-            "seal_leak_rate": 0.08 + 1.9 * leak ** 1.5 + abs(noise(0, 0.01)),
-            "seal_temperature": ambient + 14 * load + 9 * leak + noise(0, 0.4),
+            "motor_temperature": ambient + 38 * load + 4 * wear * (load > 0) + noise(0, 0.6),
+            "bearing_vibration_x": (1.1 + 0.4 * load + 1.6 * wear) * idle + abs(noise(0, 0.05)),
+            "bearing_vibration_y": (0.9 + 0.35 * load + 1.3 * wear) * idle + abs(noise(0, 0.05)),
+            "bearing_temperature": ambient + 26 * load + 12 * wear * (load > 0) + noise(0, 0.5),
+            "flow_rate": 120 * load * (1 - 0.08 * leak) + noise(0, 1.2) * (load > 0),
+            "discharge_pressure": 0.3 + 6.2 * load ** 2 * (1 - 0.12 * leak) + noise(0, 0.05),
+            "seal_leak_rate": 0.08 + 0.9 * leak ** 1.5 * (load > 0) + abs(noise(0, 0.01)),
+            "seal_temperature": ambient + 14 * load + 6 * leak * (load > 0) + noise(0, 0.4),
         }
         for sensor, value in values.items():
             columns[sensor].append(value)
 
-    def _component_csv(self, sensors: tuple[str, ...], stamps: list[str], columns: dict[str, list[float]],
-                       rng: random.Random) -> bytes:
+    def _component_csv(self, sensors: tuple[str, ...], rows: range) -> bytes:
+        stamps, cells = self._table
         lines = [",".join((TIMESTAMP_COLUMN, *sensors))]
-        series = [columns[sensor] for sensor in sensors]
-        for index, stamp in enumerate(stamps):
-            cells = ["" if rng.random() < self.missing_rate else f"{values[index]:.3f}" for values in series]
-            lines.append(f"{stamp},{','.join(cells)}")
+        series = [cells[sensor] for sensor in sensors]
+        lines.extend(f"{stamps[index]},{','.join(values[index] for values in series)}" for index in rows)
         return ("\n".join(lines) + "\n").encode()
 
 
-def pump(days: float = 120, rate_minutes: int = 10, seed: int = 7, start: datetime = DEFAULT_START) -> PumpData:
+def pump(days: float = 120, rate_minutes: int = 10, seed: int = 7, start: datetime = DEFAULT_START,
+         extra_faults: tuple[AnomalyWindow, ...] = ()) -> PumpData:
     """The sample pump: `days` of data every `rate_minutes` (tests use a few days)."""
-    return PumpData(days=days, rate_minutes=rate_minutes, seed=seed, start=start)
+    return PumpData(days=days, rate_minutes=rate_minutes, seed=seed, start=start, extra_faults=extra_faults)
 
 
 def inline_schema() -> dict[str, Any]:

@@ -2,13 +2,18 @@
 
 Requests whose `X-Amz-Target` the emulator answers go to `Emulator.handle_http`; everything else
 goes to moto's own server application. `/_emulator/...` is the control API (clock, faults, call
-log, reset) that tests and the demo use from other processes.
+log, reset) that tests and the demo use from other processes; its POST bodies are JSON objects,
+whatever Content-Type the client sends (`curl -d` sends a form type).
+
+A ticker thread settles the emulator whenever something is due on its clock (a scheduled inference
+run, the end of a training), so the work happens at its time even when no request comes.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import threading
 from typing import Any
 
@@ -16,9 +21,15 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from .core import moto_adapter
+from .core.exceptions import InternalServerException
+from .core.protocol import error_payload, render
 from .engine import Emulator
 
+log = logging.getLogger(__name__)
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+# The ticker looks at least this often (real seconds), and never more often than MIN_TICK_SECONDS.
+TICK_SECONDS = 1.0
+MIN_TICK_SECONDS = 0.05
 
 
 def require_loopback(host: str) -> None:
@@ -39,6 +50,16 @@ class EmulatorApp:
         self._moto = moto_adapter.server_app()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        try:
+            return self._answer(environ, start_response)
+        except Exception as exc:  # A bug of the emulator: the service's JSON internal error, never an HTML page.
+            log.exception("the emulator server failed")
+            error = InternalServerException(
+                f"We encountered an internal error. Please try again. ({type(exc).__name__}: {exc})")
+            return Response(render(error_payload(error)), status=error.status,
+                            content_type="application/x-amz-json-1.1")(environ, start_response)
+
+    def _answer(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
         if request.path.startswith("/_emulator/"):
             return self._control(request)(environ, start_response)
@@ -55,7 +76,7 @@ class EmulatorApp:
     def _control(self, request: Request) -> Response:
         emulator = self.emulator
         try:
-            document = request.get_json(silent=True) or {}
+            document = _document(request)
             action = request.path.removeprefix("/_emulator/")
             if action == "state":
                 result: Any = self._state()
@@ -95,6 +116,21 @@ class EmulatorApp:
                 "faults": self.emulator.faults.snapshot(), "quotas": dict(self.emulator.quotas)}
 
 
+def _document(request: Request) -> dict[str, Any]:
+    """The JSON object a control call sends, read whatever its Content-Type says; {} for no body."""
+    body = request.get_data()
+    if not body.strip():
+        return {}
+    try:
+        document = json.loads(body)
+    except ValueError:
+        raise ValueError(f"the body of {request.method} {request.path} is not JSON: "
+                         f"{body[:80].decode(errors='replace')!r}") from None
+    if not isinstance(document, dict):
+        raise ValueError(f"the body of {request.method} {request.path} must be a JSON object")
+    return document
+
+
 def _replay(body: bytes) -> Any:
     import io
 
@@ -121,6 +157,8 @@ class EmulatorServer:
         self._server: BaseWSGIServer = make_server(host, port, EmulatorApp(self.emulator), threaded=True,
                                                    request_handler=_QuietRequestHandler)
         self._thread: threading.Thread | None = None
+        self._ticker: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     @property
     def endpoint_url(self) -> str:
@@ -133,12 +171,42 @@ class EmulatorServer:
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
                                         name="mlops-emulator", daemon=True)
         self._thread.start()
+        self._start_ticker()
         return self
 
     def serve_forever(self) -> None:
+        self._start_ticker()
         self._server.serve_forever()
 
+    def _start_ticker(self) -> None:
+        if self._ticker is None:
+            self._ticker = threading.Thread(target=self._tick, name="mlops-emulator-ticker", daemon=True)
+            self._ticker.start()
+
+    def _tick(self) -> None:
+        """Settle the emulator when its next change is due in real time (at least once a second, so that work
+        planned since the last look is not missed); a frozen clock moves only by `advance`, which settles."""
+        emulator = self.emulator
+        while not self._stopping.is_set():
+            wait = TICK_SECONDS
+            scale = emulator.clock.time_scale
+            if scale > 0:
+                try:
+                    due = emulator.next_change()
+                    if due is not None:
+                        wait = min(wait, max((due - emulator.clock.now()).total_seconds() / scale, MIN_TICK_SECONDS))
+                except Exception:  # The ticker must outlive a bug; the next request reports it.
+                    log.exception("the emulator's ticker failed to plan")
+            if self._stopping.wait(wait):
+                return
+            if emulator.clock.time_scale > 0:
+                try:
+                    emulator.settle()
+                except Exception:
+                    log.exception("the emulator's ticker failed to settle")
+
     def stop(self) -> None:
+        self._stopping.set()
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:

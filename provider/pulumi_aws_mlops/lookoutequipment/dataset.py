@@ -150,8 +150,9 @@ class DatasetProvider(NamedResourceProvider):
                 running = self._latest_job(id_)
                 if not running or running["Status"] != "IN_PROGRESS":
                     raise MlopsError(
-                        f"deleting {self.subject(id_)}: {exc.response['Error'].get('Message')}. Delete the models "
-                        f"that use it first, or keep it with the `retain_on_delete` resource option"
+                        f"deleting {self.subject(id_)}: {exc.response['Error'].get('Message')}. Stop and delete the "
+                        f"inference schedulers that use it first (models trained on it do not block the delete), "
+                        f"or keep it with the `retain_on_delete` resource option"
                     ) from exc
                 progress(f"{self.subject(id_)}: waiting for ingestion job {running['JobId']} before deleting")
                 self.wait_for("IngestionCompleted", id_, deadline, params={"JobId": running["JobId"]})

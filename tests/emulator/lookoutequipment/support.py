@@ -3,8 +3,10 @@ dataset -> ingestion -> model -> scheduler the way a user would, advancing the v
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +14,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pulumi_aws_mlops.emulator import Emulator
-from pulumi_aws_mlops.emulator.sample_data import PumpData
+from pulumi_aws_mlops.emulator.sample_data import AnomalyWindow, PumpData, pump
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -41,6 +43,12 @@ def fails(call: Callable[[], Any], code: str, status: int = 400) -> str:
     return message
 
 
+@functools.lru_cache(maxsize=16)
+def _live_pump(now: datetime, faults: tuple[AnomalyWindow, ...], rate_minutes: int, seed: int) -> PumpData:
+    # Generated once per test process: tests starting at the same clock time share it.
+    return pump(days=32, rate_minutes=rate_minutes, seed=seed, start=now - timedelta(days=30), extra_faults=faults)
+
+
 class Lookout:
     """Builds resources the way a user would, advancing the virtual clock through each long operation."""
 
@@ -57,6 +65,19 @@ class Lookout:
 
     def advance(self, seconds: float) -> None:
         self.emulator.clock.advance(seconds)
+
+    def live_data(self, now: datetime, faults: tuple[AnomalyWindow, ...] = (), rate_minutes: int = 10) -> PumpData:
+        """The same kind of pump running on the emulator's clock, from a month before `now` to two days after:
+        its own labelled fault is a week before `now`, well clear of it (the clock starts on the first of
+        January, the sample data too, so the season is the training data's); `faults` adds others."""
+        return _live_pump(now, faults, rate_minutes, self.data.seed)
+
+    def put_inputs(self, start: datetime, end: datetime, *, frequency_minutes: int = 10, rate_minutes: int = 10,
+                   faults: tuple[AnomalyWindow, ...] = (), prefix: str = "inference-in/") -> None:
+        """Upload the pump's readings from `start` to `end` as scheduler input files (`<component>_<yyyyMMddHHmmss>`)."""
+        live = self.live_data(start, faults, rate_minutes)
+        for key, body in live.inference_files(start, end, frequency_minutes=frequency_minutes, prefix=prefix).items():
+            self.s3.put_object(Bucket=self.bucket, Key=key, Body=body)
 
     def dataset(self, name: str = "pump", schema: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
         document = self.data.schema() if schema is None else schema
@@ -88,9 +109,15 @@ class Lookout:
                                                             **extra)
         return response
 
+    def training_left(self, name: str = "pump-model") -> float:
+        """Seconds until the model's latest training ends (its duration grows with the data)."""
+        version = self.emulator.backend("lookoutequipment").models[name].versions[-1]
+        due = version.state.next_change()
+        return 0.0 if due is None else max(0.0, (due - self.emulator.clock.now()).total_seconds())
+
     def trained_model(self, name: str = "pump-model", dataset: str = "pump", **extra: Any) -> dict[str, Any]:
         self.model(name, dataset, **extra)
-        self.advance(self.emulator.faults.duration("training"))
+        self.advance(self.training_left(name))
         described: dict[str, Any] = self.client.describe_model(ModelName=name)
         assert described["Status"] == "SUCCESS", described.get("FailedReason")
         return described

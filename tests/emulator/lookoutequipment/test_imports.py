@@ -4,6 +4,7 @@ policies allow (or within one account with none), with what the user guide says 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import boto3
@@ -16,6 +17,12 @@ from .support import ACCOUNT, NO_RETRIES, REGION, Lookout, fails, s3_input
 
 SOURCE_ACCOUNT = "111111111111"
 SOURCE_BUCKET = "source-sensor-data"
+
+
+@pytest.fixture(autouse=True)
+def an_hour_of_training(emulator: Emulator) -> None:
+    """Each training takes an hour (the emulator derives it from the data otherwise), in every account."""
+    emulator.faults.update({"durations": {"training": 3600}})
 
 
 def policy(action: str, resource: str, *, principal: Any = None, effect: str = "Allow",
@@ -36,8 +43,13 @@ def source(emulator: Emulator, pump_data: PumpData) -> Lookout:
     pump_data.upload(s3, SOURCE_BUCKET, "pump/")
     lookout = Lookout(emulator, session.client("lookoutequipment", config=NO_RETRIES), s3, pump_data, SOURCE_BUCKET)
     lookout.active_dataset()
-    lookout.trained_model(LabelsInputConfiguration={"S3InputConfiguration": {"Bucket": SOURCE_BUCKET,
-                                                                             "Prefix": "pump-labels/"}})
+    split = pump_data.start + timedelta(hours=36)  # evaluated on the labelled fault: the version has metrics
+    lookout.model(LabelsInputConfiguration={"S3InputConfiguration": {"Bucket": SOURCE_BUCKET,
+                                                                     "Prefix": "pump-labels/"}},
+                  TrainingDataStartTime=pump_data.start, TrainingDataEndTime=split, EvaluationDataStartTime=split,
+                  EvaluationDataEndTime=pump_data.end)
+    lookout.advance(3600)
+    assert lookout.client.describe_model(ModelName="pump-model")["Status"] == "SUCCESS"
     return lookout
 
 
@@ -210,7 +222,7 @@ def test_import_model_version_as_the_model_and_version_policies_allow(source: Lo
     assert second["ModelVersion"] == 2
     lookout.advance(300)
     found = l4e.list_model_versions(ModelName="imported", SourceType="IMPORT")["ModelVersionSummaries"]
-    assert [(v["ModelVersion"], v["Status"]) for v in found] == [(1, "SUCCESS"), (2, "SUCCESS")]
+    assert sorted((v["ModelVersion"], v["Status"]) for v in found) == [(1, "SUCCESS"), (2, "SUCCESS")]
     assert l4e.describe_model(ModelName="imported")["ActiveModelVersion"] == 1
     l4e.update_active_model_version(ModelName="imported", ModelVersion=2)
 
@@ -243,7 +255,10 @@ def test_import_model_version_checks(lookout: Lookout, l4e: Any, emulator: Emula
 
 def test_inference_data_comes_along_as_the_strategy_says(lookout: Lookout, l4e: Any) -> None:
     lookout.ready()
-    lookout.scheduler()
+    lookout.scheduler(DataUploadFrequency="PT10M")
+    lookout.advance(30)
+    start = lookout.emulator.clock.now()
+    lookout.put_inputs(start - timedelta(minutes=10), start + timedelta(hours=6))
     lookout.advance(86400)
     source = l4e.describe_model(ModelName="pump-model")
     version = source["ActiveModelVersionArn"]

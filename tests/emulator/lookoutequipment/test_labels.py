@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -114,7 +115,12 @@ def test_labels_from_a_label_group_train_the_model(lookout: Lookout, l4e: Any) -
     l4e.create_label_group(LabelGroupName="faults")
     for window in lookout.data.anomalies():
         l4e.create_label(LabelGroupName="faults", StartTime=window.start, EndTime=window.end, Rating="ANOMALY")
-    described = lookout.trained_model(LabelsInputConfiguration={"LabelGroupName": "faults"})
+    data = lookout.data
+    middle = data.start + (data.end - data.start) / 2
+    described = lookout.trained_model(LabelsInputConfiguration={"LabelGroupName": "faults"},
+                                      TrainingDataStartTime=data.start, TrainingDataEndTime=middle,
+                                      EvaluationDataStartTime=middle, EvaluationDataEndTime=data.end)
 
     assert described["ModelQuality"] != "CANNOT_DETERMINE_QUALITY"
+    assert json.loads(described["ModelMetrics"])["labeled_event_metrics"]["num_labeled"] == 1
     fails(lambda: l4e.delete_label_group(LabelGroupName="faults"), "ConflictException")

@@ -17,11 +17,27 @@ from pulumi_aws_mlops.emulator.lookoutequipment.retraining import (
     RetrainingOperations,
     score,
 )
+from pulumi_aws_mlops.emulator.lookoutequipment.versions import ModelVersion
 
 from .support import BUCKET, Lookout, fails
 
 DAY = 86400.0
 LABELS = {"S3InputConfiguration": {"Bucket": BUCKET, "Prefix": "pump-labels/"}}
+
+
+@pytest.fixture(autouse=True)
+def an_hour_of_training(emulator: Emulator) -> None:
+    """Each training takes an hour here (the emulator derives it from the data otherwise): these tests are about
+    when retrainings happen and what they decide, not how long a fit takes."""
+    emulator.faults.update({"durations": {"training": 3600}})
+
+
+def evaluated(data: Any) -> dict[str, Any]:
+    """Training on the first day and a half of the sample data, evaluation on the rest (with its labelled fault):
+    a version evaluated on labels has metrics and a quality to compare."""
+    split = data.start + timedelta(hours=36)
+    return {"TrainingDataStartTime": data.start, "TrainingDataEndTime": split, "EvaluationDataStartTime": split,
+            "EvaluationDataEndTime": data.end}
 
 
 @pytest.fixture
@@ -37,8 +53,9 @@ def retraining(ready: Lookout, model: str = "pump-model", **extra: Any) -> dict[
 
 
 def versions(l4e: Any, model: str = "pump-model") -> list[tuple[int, str, str]]:
-    return [(v["ModelVersion"], v["SourceType"], v["Status"])
-            for v in l4e.list_model_versions(ModelName=model)["ModelVersionSummaries"]]
+    """(version, source, status), oldest first (the service lists the newest first)."""
+    return sorted((v["ModelVersion"], v["SourceType"], v["Status"])
+                  for v in l4e.list_model_versions(ModelName=model)["ModelVersionSummaries"])
 
 
 def test_scheduler_lifecycle(ready: Lookout, l4e: Any, emulator: Emulator) -> None:
@@ -147,7 +164,10 @@ def test_a_retraining_makes_a_version_and_managed_mode_promotes_it(ready: Lookou
         ModelName="pump-model", SourceType="RETRAINING")["ModelVersionSummaries"]]
 
 
-def test_manual_mode_leaves_the_new_version_to_the_user_who_can_roll_back(ready: Lookout, l4e: Any) -> None:
+def test_manual_mode_leaves_the_new_version_to_the_user_who_can_roll_back(lookout: Lookout, l4e: Any) -> None:
+    lookout.active_dataset()
+    lookout.trained_model(LabelsInputConfiguration=LABELS, **evaluated(lookout.data))
+    ready = lookout
     retraining(ready, PromoteMode="MANUAL")
     ready.advance(31 * DAY)
     version = l4e.describe_model_version(ModelName="pump-model", ModelVersion=2)
@@ -198,29 +218,30 @@ def test_no_data_in_the_lookback_window_is_the_customers_error(ready: Lookout, l
     version = l4e.describe_model_version(ModelName="pump-model", ModelVersion=2)
     assert version["Status"] == "FAILED" and version["RetrainingAvailableDataInDays"] == 0
     assert version["AutoPromotionResult"] == "RETRAINING_CUSTOMER_ERROR"
-    assert "No data to retrain on" in version["FailedReason"] and "P180D" in version["FailedReason"]
+    assert "Not enough data to train: 0 readings" in version["FailedReason"]
     assert l4e.describe_model(ModelName="pump-model")["ActiveModelVersion"] == 1
 
 
-def test_inference_data_accumulates_and_counts_for_retraining(ready: Lookout, l4e: Any) -> None:
-    ready.scheduler()
+def test_inference_data_accumulates_counts_for_retraining_and_stays_with_the_model(ready: Lookout, l4e: Any) -> None:
+    ready.scheduler(DataUploadFrequency="PT10M")
     ready.advance(30)
-    retraining(ready, LookbackWindow="P180D")
-    ready.advance(DAY)
+    start = ready.emulator.clock.now()
+    ready.put_inputs(start - timedelta(minutes=10), start + DAY * timedelta(seconds=1))  # a day of input files
+    retraining(ready, LookbackWindow="P180D", RetrainingStartDate=datetime(2026, 1, 3, tzinfo=timezone.utc))
+    ready.advance(DAY + 1800)
+    succeeded = [e for e in l4e.list_inference_executions(InferenceSchedulerName="pump-scheduler", MaxResults=500)[
+        "InferenceExecutionSummaries"] if e["Status"] == "SUCCESS"]
     model = l4e.describe_model(ModelName="pump-model")
-    first = l4e.list_inference_executions(InferenceSchedulerName="pump-scheduler",
-                                          MaxResults=500)["InferenceExecutionSummaries"][-1]
-    assert model["AccumulatedInferenceDataStartTime"] == first["DataStartTime"]
-    assert model["AccumulatedInferenceDataEndTime"] - first["DataStartTime"] > timedelta(hours=23)
+    assert model["AccumulatedInferenceDataStartTime"] == min(e["DataStartTime"] for e in succeeded)
+    assert model["AccumulatedInferenceDataEndTime"] == max(e["DataEndTime"] for e in succeeded)
 
-    ready.advance(30 * DAY + 3600)
+    # The retraining on January 3: the dataset (2025) is outside its 180 days, the inference data is not. That day
+    # of data counts as available; its readings are not kept, so there is nothing to train on.
+    ready.advance(DAY + 3600)
     version = l4e.describe_model_version(ModelName="pump-model", ModelVersion=2)
-    assert version["Status"] == "SUCCESS", version.get("FailedReason")
-    # Inference ran from 01:10 on January 1 until the retraining at midnight on January 31: 29.95 days.
-    assert version["RetrainingAvailableDataInDays"] == 29
-    executions = l4e.list_inference_executions(InferenceSchedulerName="pump-scheduler",
-                                               MaxResults=500)["InferenceExecutionSummaries"]
-    assert {e["ModelVersion"] for e in executions} == {1, 2}, "each run uses the version active when it began"
+    assert version["RetrainingAvailableDataInDays"] == 1
+    assert version["Status"] == "FAILED" and "Not enough data to train" in version["FailedReason"]
+    assert version["AutoPromotionResult"] == "RETRAINING_CUSTOMER_ERROR"
 
     l4e.stop_inference_scheduler(InferenceSchedulerName="pump-scheduler")
     ready.advance(30)
@@ -230,10 +251,25 @@ def test_inference_data_accumulates_and_counts_for_retraining(ready: Lookout, l4
         "the data stays with the model"
 
 
+def test_each_inference_run_uses_the_version_active_when_it_began(ready: Lookout, l4e: Any) -> None:
+    ready.scheduler(DataUploadFrequency="PT1H")
+    ready.advance(30)
+    retraining(ready, RetrainingStartDate=datetime(2026, 1, 2, tzinfo=timezone.utc))  # MANAGED, no labels: promoted
+    ready.advance(2 * DAY)
+    promoted = l4e.describe_model(ModelName="pump-model")
+    assert promoted["ActiveModelVersion"] == 2
+    executions = l4e.list_inference_executions(InferenceSchedulerName="pump-scheduler",
+                                               MaxResults=500)["InferenceExecutionSummaries"]
+    for execution in executions:
+        expected = 2 if execution["ScheduledStartTime"] >= promoted["ModelVersionActivatedAt"] else 1
+        assert execution["ModelVersion"] == expected, execution["ScheduledStartTime"]
+    assert {e["ModelVersion"] for e in executions} == {1, 2}
+
+
 def test_with_labels_managed_mode_promotes_a_version_only_when_its_metrics_are_better(lookout: Lookout,
                                                                                        l4e: Any) -> None:
     lookout.active_dataset()
-    lookout.trained_model(LabelsInputConfiguration=LABELS)
+    lookout.trained_model(LabelsInputConfiguration=LABELS, **evaluated(lookout.data))
     retraining(lookout, RetrainingStartDate=datetime(2026, 1, 10, tzinfo=timezone.utc))
     lookout.advance(9 * DAY)  # January 10, 01:10: version 2 was trained from midnight to 01:00
     for number in range(2, 8):
@@ -256,12 +292,17 @@ def test_with_labels_managed_mode_promotes_a_version_only_when_its_metrics_are_b
 def test_the_comparison_decides(lookout: Lookout, l4e: Any, monkeypatch: pytest.MonkeyPatch,
                                 prior_recall: float, promoted: bool) -> None:
     """The same retraining, judged against a prior version that caught nothing, then one that caught everything."""
-    prior = json.dumps({"labeled_ranges": [], "predicted_ranges": [], "recall": prior_recall, "precision": 1.0})
+    prior = json.dumps({"labeled_ranges": [], "predicted_ranges": [],
+                        "model_version_metrics": {"recall": prior_recall, "precision": 1.0}})
     monkeypatch.setattr(RetrainingOperations, "_evaluate", lambda *_: prior)
-    monkeypatch.setattr("pulumi_aws_mlops.emulator.lookoutequipment.training.model_metrics",
-                        lambda *_: (json.dumps({"recall": 0.5, "precision": 1.0}), "QUALITY_THRESHOLD_MET"))
+    new = json.dumps({"model_version_metrics": {"recall": 0.5, "precision": 1.0}})
+    original_metrics, original_quality = ModelVersion.metrics, ModelVersion.quality
+    monkeypatch.setattr(ModelVersion, "metrics", property(
+        lambda v: new if v.source_type == "RETRAINING" else original_metrics.fget(v)))  # type: ignore[attr-defined]
+    monkeypatch.setattr(ModelVersion, "quality", property(
+        lambda v: "QUALITY_THRESHOLD_MET" if v.status == "SUCCESS" else original_quality.fget(v)))  # type: ignore[attr-defined]
     lookout.active_dataset()
-    lookout.trained_model(LabelsInputConfiguration=LABELS)
+    lookout.trained_model(LabelsInputConfiguration=LABELS, **evaluated(lookout.data))
     retraining(lookout)
     lookout.advance(31 * DAY)
     version = l4e.describe_model_version(ModelName="pump-model", ModelVersion=2)
@@ -272,7 +313,7 @@ def test_the_comparison_decides(lookout: Lookout, l4e: Any, monkeypatch: pytest.
 
 def test_labelled_model_and_unlabelled_new_data_keep_the_old_version(lookout: Lookout, l4e: Any) -> None:
     lookout.active_dataset()
-    lookout.trained_model(LabelsInputConfiguration=LABELS)
+    lookout.trained_model(LabelsInputConfiguration=LABELS, **evaluated(lookout.data))
     l4e.create_label_group(LabelGroupName="later")
     l4e.create_label(LabelGroupName="later", StartTime=datetime(2026, 6, 1, tzinfo=timezone.utc),
                      EndTime=datetime(2026, 6, 2, tzinfo=timezone.utc), Rating="ANOMALY")
@@ -287,7 +328,7 @@ def test_labelled_model_and_unlabelled_new_data_keep_the_old_version(lookout: Lo
 
 def test_unlabelled_model_and_labelled_new_data_promote_on_the_quality_threshold(lookout: Lookout, l4e: Any) -> None:
     lookout.active_dataset()
-    lookout.trained_model()
+    lookout.trained_model(**evaluated(lookout.data))
     l4e.update_model(ModelName="pump-model", LabelsInputConfiguration=LABELS)
     retraining(lookout)
     lookout.advance(31 * DAY)
@@ -303,8 +344,8 @@ def test_a_year_of_monthly_retraining_in_one_step(ready: Lookout, l4e: Any) -> N
     found = versions(l4e)
     assert [number for number, _, _ in found] == list(range(1, 14))
     assert all(status == "SUCCESS" for _, _, status in found)
-    starts = [v["CreatedAt"] for v in l4e.list_model_versions(ModelName="pump-model",
-                                                               SourceType="RETRAINING")["ModelVersionSummaries"]]
+    starts = sorted(v["CreatedAt"] for v in l4e.list_model_versions(ModelName="pump-model",
+                                                                     SourceType="RETRAINING")["ModelVersionSummaries"])
     assert [s.day for s in starts] == [15] * 12 and starts[0].month == 1
     # Without labels every new version is promoted (the promotion table's last row): the latest is active.
     model = l4e.describe_model(ModelName="pump-model")

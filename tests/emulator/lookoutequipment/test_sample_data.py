@@ -52,11 +52,39 @@ def test_labels_mark_the_faults_in_the_data() -> None:
 
     bearing = list(csv.DictReader(io.StringIO(data.files()["bearing/bearing.csv"].decode())))
     fault = windows[0]
+    onset = fault.start - data.degradation(fault)
+    assert data.degradation(fault) == timedelta(days=5)
+
     def vibration(moment: Any) -> float:
         row = next(r for r in bearing if text_timestamp(r["Timestamp"]) == moment)
         return float(row["bearing_vibration_x"] or "nan")
-    # The bearing wears over the window: vibration at its end is well above vibration at its start.
-    assert vibration(fault.end) > vibration(fault.start) + 2
+    # The bearing wears slowly before the labelled range, fastest at the end: vibration barely moves in the
+    # first days, is clearly up when the label starts, and far up at the failure.
+    day = timedelta(days=1)
+    assert abs(vibration(onset + day) - vibration(onset - day)) < 0.3
+    assert vibration(fault.start) > vibration(onset - day) + 0.4
+    assert vibration(fault.end) > vibration(onset - day) + 1.2
+
+
+def test_a_longer_series_is_the_same_pump_carried_on() -> None:
+    short, long = sample_data.pump(days=40), sample_data.pump(days=80)
+    cut = short.end + timedelta(minutes=10)
+    assert long.files(until=cut) == short.files()
+    assert long.labels_csv(until=cut) == short.labels_csv()
+
+
+def test_inference_files_are_named_as_the_scheduler_looks_for_them() -> None:
+    data = sample_data.pump(days=2)
+    start = data.start + timedelta(days=1)
+    files = data.inference_files(start, start + timedelta(minutes=20), frequency_minutes=10, prefix="in/")
+    assert sorted(files) == sorted(f"in/{component}_{stamp}.csv" for component in sample_data.COMPONENTS
+                                   for stamp in ("20250102000000", "20250102001000"))
+    rows = list(csv.reader(io.StringIO(files["in/motor_20250102001000.csv"].decode())))
+    assert rows[0] == ["Timestamp", "motor_current", "motor_voltage", "motor_temperature"]
+    assert [row[0] for row in rows[1:]] == ["2025-01-02 00:10:00"]
+    epoch = data.inference_files(start, start + timedelta(minutes=10), prefix="in/", delimiter="-",
+                                 timestamp_format="EPOCH")
+    assert f"in/seal-{int(start.timestamp())}.csv" in epoch
 
 
 def test_months_of_data_generate_quickly() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import boto3
 import pytest
@@ -149,12 +150,13 @@ def test_import_rebuilds_inputs_and_read_of_a_deleted_dataset_is_empty(emulator:
     provider.delete(id_, outs)  # deleting what is gone is a success
 
 
-def test_delete_of_a_dataset_in_use_explains(emulator: Emulator) -> None:
+def test_a_model_trained_on_a_dataset_does_not_block_its_delete(emulator: Emulator) -> None:
     provider = DatasetProvider()
     id_, outs = create(provider, dataset_inputs())
-    lookout().create_model(ModelName="outside", DatasetName=id_, ClientToken="t")  # type: ignore[attr-defined]
-    with pytest.raises(Exception, match="Delete the models that use it first"):
-        provider.delete(id_, outs)
+    client: Any = lookout()
+    client.create_model(ModelName="outside", DatasetName=id_, ClientToken="t")
+    provider.delete(id_, outs)
+    assert client.describe_model(ModelName="outside")["DatasetName"] == id_
 
 
 def test_sample_data_schema_matches_files() -> None:

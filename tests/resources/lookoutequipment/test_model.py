@@ -44,6 +44,7 @@ def test_failed_training_explains_and_the_next_up_trains_again(emulator: Emulato
 
 
 def test_interrupted_training_is_resumed_never_started_twice(emulator: Emulator, dataset: str) -> None:
+    emulator.faults.update({"durations": {"training": 3600}})  # pinned: otherwise it grows with the data
     provider = ModelProvider()
     with pytest.raises(WaitTimeoutError, match="waiting for training; still IN_PROGRESS"):
         create(provider, model_inputs(dataset, timeouts={"create": "20m"}))
@@ -77,6 +78,7 @@ def test_drift_import_and_delete(emulator: Emulator, dataset: str) -> None:
 
 
 def test_model_deadline_says_how_to_wait_longer(emulator: Emulator, dataset: str) -> None:
+    emulator.faults.update({"durations": {"training": 3600}})
     with pytest.raises(WaitTimeoutError) as raised:
         create(ModelProvider(), model_inputs(dataset, timeouts={"create": "30m"}))
     assert "timeouts" in str(raised.value) and "still IN_PROGRESS" in str(raised.value)

@@ -49,6 +49,11 @@ class BaseBackend:
         """The status of every live resource: `settle` brings them all to the present."""
         return ()
 
+    def next_change(self) -> datetime | None:
+        """When something of this backend is next due to change (None: nothing planned)."""
+        due = [moment for moment in (state.next_change() for state in self.managed_states()) if moment is not None]
+        return min(due, default=None)
+
     def settle(self) -> None:
         """Apply every transition that is due, before an operation looks at any resource.
 

@@ -3,6 +3,8 @@
 `time_scale=0` (in-process default): time stands still until `advance()` is called, so a one-hour
 training completes the moment a test advances the clock by an hour.
 `time_scale=X` (server default 1): X simulated seconds pass per real second, plus any `advance()`.
+The time scale can change at any moment (the server's control API): the clock goes on from where it
+is at the new pace, never back.
 
 A request happens at one instant: the engine pins the clock for the thread answering it, so every
 status, timestamp and check of one call sees the same moment however fast the clock runs.
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
@@ -28,7 +30,27 @@ class Clock:
         self._offset = 0.0
         self._real_start = time.monotonic()
         self._pinned = threading.local()
-        self.time_scale = time_scale
+        self._time_scale = time_scale
+        self._on_advance: list[Callable[[], None]] = []
+
+    @property
+    def time_scale(self) -> float:
+        return self._time_scale
+
+    @time_scale.setter
+    def time_scale(self, scale: float) -> None:
+        """Go on at `scale` from now: the time elapsed so far is kept, so the clock never moves backwards."""
+        if scale < 0:
+            raise ValueError("time_scale must be >= 0")
+        with self._lock:
+            real_now = time.monotonic()
+            self._offset += (real_now - self._real_start) * self._time_scale
+            self._real_start = real_now
+            self._time_scale = scale
+
+    def on_advance(self, callback: Callable[[], None]) -> None:
+        """Call `callback` after every `advance()`: what is due by then happens, as if the time had passed."""
+        self._on_advance.append(callback)
 
     def now(self) -> datetime:
         return self._origin + timedelta(seconds=self.elapsed())
@@ -39,7 +61,7 @@ class Clock:
         if pinned is not None:
             return pinned
         with self._lock:
-            return self._offset + (time.monotonic() - self._real_start) * self.time_scale
+            return self._offset + (time.monotonic() - self._real_start) * self._time_scale
 
     def advance(self, seconds: float) -> None:
         """Jump forward; also usable as the `sleep` of a waiter running in virtual time."""
@@ -49,6 +71,8 @@ class Clock:
             self._offset += seconds
         if getattr(self._pinned, "elapsed", None) is not None:
             self._pinned.elapsed += seconds
+        for callback in list(self._on_advance):
+            callback()
 
     sleep = advance
 
@@ -65,4 +89,4 @@ class Clock:
             self._pinned.elapsed = None
 
     def __repr__(self) -> str:
-        return f"Clock(time_scale={self.time_scale}, now={self.now().isoformat()})"
+        return f"Clock(time_scale={self._time_scale}, now={self.now().isoformat()})"

@@ -13,7 +13,6 @@ from typing import Any
 # Tests and the server's --duration flag override them per name.
 DEFAULT_DURATIONS: dict[str, float] = {
     "ingestion": 600.0,
-    "training": 3600.0,
     "scheduler_start": 30.0,
     "scheduler_stop": 30.0,
     "retraining_scheduler_start": 30.0,
@@ -27,6 +26,11 @@ DEFAULT_DURATIONS: dict[str, float] = {
     "recommendations": 1800.0,
     "recommendations_stop": 30.0,
 }
+
+# Transitions whose duration follows from the work, as the service's does (a training grows with its data),
+# unless a test or the --duration flag pins it.
+DERIVED_DURATIONS = ("training",)
+KNOWN_DURATIONS = (*DEFAULT_DURATIONS, *DERIVED_DURATIONS)
 
 # Long operations whose next run can be forced to fail.
 FAILABLE = ("ingestion", "training", "scheduler_start", "import", "experiment", "recommendations")
@@ -52,11 +56,17 @@ class Faults:
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
         for name in self.durations:
-            if name not in DEFAULT_DURATIONS:
-                raise ValueError(f"unknown duration {name!r}; known: {sorted(DEFAULT_DURATIONS)}")
+            if name not in KNOWN_DURATIONS:
+                raise ValueError(f"unknown duration {name!r}; known: {sorted(KNOWN_DURATIONS)}")
+        for name, seconds in DEFAULT_DURATIONS.items():
+            self.durations.setdefault(name, seconds)
 
     def duration(self, name: str) -> float:
         return self.durations[name]
+
+    def pinned(self, name: str) -> float | None:
+        """The duration set for one of DERIVED_DURATIONS, or None: then the work decides it."""
+        return self.durations.get(name)
 
     def fail_next(self, kind: str, times: int = 1) -> None:
         """Make the next `times` runs of `kind` (one of FAILABLE) end in FAILED."""
@@ -88,7 +98,7 @@ class Faults:
         """Apply a settings document (the server's control API and the CLI use this)."""
         for key, value in settings.items():
             if key == "durations":
-                unknown = set(value) - set(DEFAULT_DURATIONS)
+                unknown = set(value) - set(KNOWN_DURATIONS)
                 if unknown:
                     raise ValueError(f"unknown durations {sorted(unknown)}")
                 self.durations.update({k: float(v) for k, v in value.items()})

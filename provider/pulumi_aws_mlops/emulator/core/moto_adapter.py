@@ -23,7 +23,8 @@ from moto.utilities.utils import get_partition
 # responses are built from every attribute, so setting this one adds `ShadowProductionVariants`.
 _SHADOW_VARIANTS = "shadow_production_variants"
 
-__all__ = ["EndpointView", "MotoSageMaker", "botocore_stubber", "principal", "read_s3_objects", "reset", "server_app"]
+__all__ = ["EndpointView", "MotoSageMaker", "botocore_stubber", "principal", "read_s3_objects", "reset", "server_app",
+           "write_s3_object"]
 
 
 # -- the two ways of running ------------------------------------------------------------------------
@@ -86,6 +87,18 @@ def read_s3_objects(account_id: str, region: str, bucket: str, prefix: str) -> l
         for key, stored in sorted(fake_bucket.keys.items())
         if key.startswith(prefix) and not key.endswith("/") and isinstance(stored, FakeKey)
     ]
+
+
+def write_s3_object(account_id: str, region: str, bucket: str, key: str, body: bytes,
+                    kms_key_id: str | None = None) -> bool:
+    """Put an object, encrypted with SSE-KMS under `kms_key_id` when given (else as the bucket's default
+    encryption says); False when the bucket does not exist."""
+    backend = s3_backends[account_id][get_partition(region)]
+    try:
+        backend.put_object(bucket, key, body, encryption="aws:kms" if kms_key_id else None, kms_key_id=kms_key_id)
+    except S3ClientError:
+        return False
+    return True
 
 
 # -- SageMaker --------------------------------------------------------------------------------------

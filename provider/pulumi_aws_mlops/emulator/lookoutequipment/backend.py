@@ -4,7 +4,7 @@ A dict per resource kind and a method per operation of the service model, named 
 the request's members as keyword arguments. The engine has already checked every request against the
 service model; the methods raise the service's errors for every semantic rule the model cannot express.
 The operations are grouped by resource kind, each group beside the model classes it manages:
-datasets.py, labels.py, training.py (models), versions.py (model versions, the active one),
+datasets.py, labels.py, training.py (models), versions.py (model versions), activation.py (the active one),
 schedulers.py (inference), retraining.py (retraining schedulers), policies.py (resource policies) and
 imports.py (ImportDataset, ImportModelVersion).
 """
@@ -14,14 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..core.tags import from_tag_list
+from .activation import ActivationOperations
 from .base import Tags
 from .datasets import DatasetOperations
 from .imports import ImportOperations
 from .labels import LabelOperations
-from .versions import VersionOperations
 
 
-class LookoutEquipmentBackend(DatasetOperations, LabelOperations, VersionOperations, ImportOperations):
+class LookoutEquipmentBackend(DatasetOperations, LabelOperations, ActivationOperations, ImportOperations):
     # -- tags -----------------------------------------------------------------------------------
     def tag_resource(self, *, resource_arn: str, tags: Tags) -> None:
         self.tags.tag(resource_arn, from_tag_list(tags))

@@ -65,8 +65,7 @@ class LookoutEquipmentBase(BaseBackend):
 
     def managed_states(self) -> Iterator[ManagedState]:
         yield from (job.state for job in self.ingestion_jobs.values())
-        yield from (model.state for model in self.models.values())
-        yield from (version.state for model in self.models.values() for version in model.versions[1:])
+        yield from (version.state for model in self.models.values() for version in model.versions)
         yield from (scheduler.state for scheduler in self.inference_schedulers.values())
         yield from (scheduler.state for scheduler in self.retraining_schedulers.values())
 

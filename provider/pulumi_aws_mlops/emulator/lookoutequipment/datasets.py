@@ -159,14 +159,15 @@ class DatasetOperations(LookoutEquipmentBase):
         return self._page("ListDatasets", found, lambda d: d.name, next_token, max_results)
 
     def delete_dataset(self, *, dataset_name: str) -> None:
-        # botocore's documentation says only ingestion jobs and schedulers block a delete; the emulator
-        # also keeps a dataset its models refer to, as the project's design (and the console) has it.
+        # As the API reference says: "check to see if any inference scheduler or data ingestion job is currently
+        # using the dataset"; models trained on it are unaffected (they keep what they learnt).
         dataset = self.dataset(dataset_name)
         if dataset.status in BUSY:
             raise ConflictException(f"Dataset {dataset_name} has an ingestion job in progress; wait for it to finish")
-        users = sorted(model.name for model in self.models.values() if model.dataset is dataset)
+        users = sorted(s.name for s in self.inference_schedulers.values() if s.model.dataset is dataset)
         if users:
-            raise ConflictException(f"Dataset {dataset_name} is used by models {', '.join(users)}; delete them first")
+            raise ConflictException(f"Dataset {dataset_name} is used by inference scheduler {', '.join(users)}; "
+                                    "delete it first")
         for job in dataset.jobs:
             self.ingestion_jobs.pop(job.job_id, None)
         self._forget(self.datasets, dataset_name)

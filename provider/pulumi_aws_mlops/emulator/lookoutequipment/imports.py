@@ -20,10 +20,11 @@ from .exceptions import ConflictException, ValidationException, not_found
 from .ingestion import IngestionResult
 from .policies import ArnParts, PolicyOperations
 from .retraining import RetrainingOperations
-from .training import Model, TrainingOutcome
-from .versions import IMPORT, ModelVersion, first_version, next_number, version_settings
+from .training import Model
+from .versions import ModelVersion
 
 FORCED = "Import failed: forced by the emulator's fault injection"
+IMPORT = "IMPORT"
 
 
 class ImportOperations(PolicyOperations, RetrainingOperations):
@@ -77,13 +78,12 @@ class ImportOperations(PolicyOperations, RetrainingOperations):
         return job
 
     # -- model versions -------------------------------------------------------------------------------------
-    @idempotent(lambda backend, version: backend.models.get(version.model.name) is version.model
-                and version in version.model.versions)
+    @idempotent(lambda backend, made: backend.models.get(made[0].name) is made[0] and made[1] in made[0].versions)
     def import_model_version(self, *, source_model_version_arn: str, dataset_name: str, client_token: str,
                              model_name: str | None = None, labels_input_configuration: dict[str, Any] | None = None,
                              role_arn: str | None = None, server_side_kms_key_id: str | None = None,
                              tags: list[dict[str, str]] | None = None,
-                             inference_data_import_strategy: str | None = None) -> ModelVersion:
+                             inference_data_import_strategy: str | None = None) -> tuple[Model, ModelVersion]:
         parts = ArnParts.parse(source_model_version_arn)
         if parts is None or parts.kind != "model-version" or parts.version is None:
             raise ValidationException(f"SourceModelVersionArn {source_model_version_arn} is not the ARN of a model "
@@ -93,7 +93,7 @@ class ImportOperations(PolicyOperations, RetrainingOperations):
         model_arn = source_model_version_arn.rsplit("/model-version/", 1)[0]
         source = next((v for v in source_model.versions if v.number == parts.version), None) \
             if source_model is not None and source_model.arn == model_arn else None
-        if source is None:
+        if source is None or source_model is None:
             raise not_found("Model version", source_model_version_arn)
         strategy = inference_data_import_strategy or "NO_IMPORT"
         importing = "true" if strategy != "NO_IMPORT" else "false"
@@ -111,41 +111,38 @@ class ImportOperations(PolicyOperations, RetrainingOperations):
                                       f"on: {difference}")
         if labels_input_configuration is not None:
             self._check_labels_configuration(labels_input_configuration)
-        name = model_name or source_model.name  # type: ignore[union-attr]  # found above
-        failed = self.runtime.faults.take_failure("import")
-        outcome = TrainingOutcome(failed_reason=FORCED) if failed else source.outcome
-        model = self.models.get(name)
+        name = model_name or source_model.name
         now = self.now
-        windows = {key: value for key, value in source.settings.items() if key.endswith("DataStartTime")
-                   or key.endswith("DataEndTime")}
+        model = self.models.get(name)
         if model is None:
             self._check_quota("models", self.models, "models")
-            model = Model(name, self._arn("model", name), dataset, source.schema, self._kms(server_side_kms_key_id), now,
-                          self.state("IMPORT_IN_PROGRESS"), outcome, now, role_arn=role_arn,
-                          labels_input_configuration=labels_input_configuration,
-                          data_pre_processing_configuration=source.settings.get("DataPreProcessingConfiguration"),
-                          off_condition=source.settings.get("OffCondition"), time_windows=windows)
-            version = first_version(model, IMPORT, source_arn=source.arn)
+            model = Model(name, self._arn("model", name), dataset, self._kms(server_side_kms_key_id), now, now,
+                          role_arn=role_arn, labels_input_configuration=labels_input_configuration)
             self._add(self.models, name, model, model.arn, tags)
-        else:
-            if model.dataset is not dataset:
-                raise ValidationException(f"Model {name} exists and uses dataset {model.dataset.name}, not "
-                                          f"{dataset_name}: import into it with its own dataset")
-            settings = {**version_settings(model, windows)}
-            for key in ("DataPreProcessingConfiguration", "OffCondition"):
-                settings.pop(key, None)
-                if key in source.settings:
-                    settings[key] = source.settings[key]
-            version = ModelVersion(model, next_number(model), IMPORT, now, self.state("IMPORT_IN_PROGRESS"), outcome,
-                                   source.schema, settings, source_arn=source.arn)
-            model.versions.append(version)
-        source_data = source_backend.accumulated_inference(source.model)
+        elif model.dataset is not dataset:
+            raise ValidationException(f"Model {name} exists and uses dataset {model.dataset.name}, not "
+                                      f"{dataset_name}: import into it with its own dataset")
+        # The version's own settings are the source's; labels and role are never copied (the user guide).
+        settings = {key: value for key, value in source.settings.items()
+                    if key not in ("LabelsInputConfiguration", "RoleArn")}
+        number = max((v.number for v in model.versions), default=0) + 1
+        version = ModelVersion(number, f"{model.arn}/model-version/{number}", IMPORT, now,
+                               self.state("IMPORT_IN_PROGRESS"), source.schema, settings, plan=source.plan,
+                               source_arn=source.arn)
+        # The same fitted model: the copy scores as the source does (fitted once, whichever asks first).
+        version._trained = source._trained
+        failed = self.runtime.faults.take_failure("import")
+        if failed:
+            version.failed_reason = FORCED
+        model.versions.append(version)
+        source_data = source_backend.accumulated_inference(source_model)
 
         def imported(at: datetime) -> None:
-            target = version.model
-            if strategy == "OVERWRITE" or (strategy == "ADD_WHEN_EMPTY" and not self.accumulated_inference(target)):
-                target.accumulated_inference = list(source_data)
+            if model.active is None:  # a new model's first version; into an existing one, the user activates it
+                model.activate(version, at)
+            if strategy == "OVERWRITE" or (strategy == "ADD_WHEN_EMPTY" and not self.accumulated_inference(model)):
+                model.accumulated_inference = list(source_data)
 
         version.state.after(self._duration("import"), "FAILED" if failed else "SUCCESS",
                             None if failed else imported)
-        return version
+        return model, version

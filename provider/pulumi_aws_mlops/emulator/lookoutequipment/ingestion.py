@@ -12,6 +12,7 @@ numbers (or not timestamps) -- the sign of a wrong column rather than of a bad r
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import itertools
 import math
@@ -186,6 +187,8 @@ class IngestionResult:
     unsupported_timestamps: int = 0
     duplicate_timestamps: int = 0
     sensors: list[SensorStatistics] = field(default_factory=list)
+    # Identifies the ingested bytes: trainings on the same data and settings share one fitted model.
+    digest: str = ""
 
     @classmethod
     def failure(cls, reason: str, **known: Any) -> IngestionResult:
@@ -257,6 +260,12 @@ def ingest(files: list[S3File], *, bucket: str, prefix: str, key_pattern: str,
         return IngestionResult.failure(str(exc), total_files=len(files), schema=schema)
     result.discarded = [f for f in files if f.key not in claimed]
     result.ingested_files = len(claimed)
+    content = hashlib.blake2b(schema.to_json().encode(), digest_size=16)
+    for file in files:
+        if file.key in claimed:
+            content.update(f"{file.key}\0{len(file.body)}\0".encode())
+            content.update(file.body)
+    result.digest = content.hexdigest()
     result.data_size = sum(len(f.body) for f in files if f.key in claimed)
     return result
 

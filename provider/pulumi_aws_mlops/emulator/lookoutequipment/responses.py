@@ -16,7 +16,6 @@ from ..core.tags import to_tag_list
 from .backend import LookoutEquipmentBackend
 from .retraining import RetrainingScheduler
 from .schedulers import InferenceScheduler
-from .versions import active_version
 
 T = TypeVar("T")
 Response = dict[str, Any]
@@ -85,23 +84,24 @@ class LookoutEquipmentResponse(BaseResponse):
         self.backend.delete_model(**self.arguments)
 
     def describe_model_version(self) -> Response:
-        return self.backend.describe_model_version(**self.arguments).describe()
+        model, version = self.backend.describe_model_version(**self.arguments)
+        return {**model.describe_version(version), **version.version_fields()}
 
     def list_model_versions(self) -> Response:
         return _listed(self.backend.list_model_versions(**self.arguments), "ModelVersionSummaries",
-                       lambda v: v.summary())
+                       lambda pair: pair[0].version_summary(pair[1]))
 
     def update_active_model_version(self) -> Response:
-        current, previous = self.backend.update_active_model_version(**self.arguments)
-        response: Response = {"ModelName": current.model.name, "ModelArn": current.model.arn,
+        model, current, previous = self.backend.update_active_model_version(**self.arguments)
+        response: Response = {"ModelName": model.name, "ModelArn": model.arn,
                               "CurrentActiveVersion": current.number, "CurrentActiveVersionArn": current.arn}
         if previous is not None:
             response.update(PreviousActiveVersion=previous.number, PreviousActiveVersionArn=previous.arn)
         return response
 
     def import_model_version(self) -> Response:
-        version = self.backend.import_model_version(**self.arguments)
-        return {"ModelName": version.model.name, "ModelArn": version.model.arn, "ModelVersionArn": version.arn,
+        model, version = self.backend.import_model_version(**self.arguments)
+        return {"ModelName": model.name, "ModelArn": model.arn, "ModelVersionArn": version.arn,
                 "ModelVersion": version.number, "Status": version.status}
 
     # -- retraining schedulers ------------------------------------------------------------------
@@ -174,12 +174,8 @@ class LookoutEquipmentResponse(BaseResponse):
     # -- inference schedulers -------------------------------------------------------------------
     def create_inference_scheduler(self) -> Response:
         scheduler = self.backend.create_inference_scheduler(**self.arguments)
-        response: Response = {"InferenceSchedulerArn": scheduler.arn, "InferenceSchedulerName": scheduler.name,
-                              "Status": scheduler.status}
-        active = active_version(scheduler.model)
-        if active is not None and active.outcome.quality:
-            response["ModelQuality"] = active.outcome.quality
-        return response
+        return {"InferenceSchedulerArn": scheduler.arn, "InferenceSchedulerName": scheduler.name,
+                "Status": scheduler.status, "ModelQuality": scheduler.model.quality}
 
     def describe_inference_scheduler(self) -> Response:
         return self.backend.describe_inference_scheduler(**self.arguments).describe(self.backend.now)

@@ -3,11 +3,13 @@
 A scheduler goes PENDING -> RUNNING when created or started and STOPPING -> STOPPED when stopped. While it
 runs, a retraining is due at `RetrainingStartDate + k * RetrainingFrequency` (calendar years, months and
 days). Each one makes a new model version (SourceType RETRAINING) trained through the same path as
-CreateModel (`ModelOperations._train`) on the model's dataset and accumulated inference data within the
-`LookbackWindow`, with the labels the model's LabelsInputConfiguration names now. When it ends, the scheduler
-decides the promotion as the user guide's promotion table says: MANUAL promotes nothing; MANAGED compares the
-new version with the active one by the metrics and quality the emulator reports for them (`ModelMetrics` of
-the new version against `PriorModelMetrics`, the active version's metrics on the same data).
+CreateModel (`ModelOperations.train_version`) on the dataset's readings within the `LookbackWindow`, with the
+labels the model's LabelsInputConfiguration names now, split into training and evaluation as the model's first
+version was. The accumulated inference data counts toward the days of data available, as documented, but its
+readings are not kept, so only the dataset's are trained on. When it ends, the scheduler decides the promotion
+as the user guide's promotion table says: MANUAL promotes nothing; MANAGED compares the new version with the
+active one by the metrics and quality the emulator reports for them (`ModelMetrics` of the new version against
+`PriorModelMetrics`, the active version evaluated on the same readings).
 
 Rules the API reference leaves open and the emulator decides (see the README's emulator section):
 - retrainings are due on days (the start date is a day): one due on a day the scheduler starts running on
@@ -30,24 +32,20 @@ from typing import Any
 from ..core.paginator import Page
 from ..core.state import ManagedState
 from ..core.tokens import idempotent
+from .evaluation import QUALITY_UNKNOWN, evaluate
 from .exceptions import ConflictException, ValidationException, not_found
-from .ingestion import IngestionFailed, LabelWindow
 from .schedulers import SchedulerOperations
-from .training import Model, ModelOperations, TrainingOutcome, model_metrics
-from .versions import (
-    IN_PROGRESS,
-    RETRAINING,
-    ModelVersion,
-    active_version,
-    next_number,
-    version_settings,
-)
+from .training import Model, ModelOperations
+from .versions import ModelVersion
+
+RETRAINING = "RETRAINING"
+IN_PROGRESS = frozenset({"IN_PROGRESS", "IMPORT_IN_PROGRESS"})
 
 _FREQUENCY = re.compile(r"P(?:(?P<years>\d)Y)?(?:(?P<months>\d{1,2})M)?(?:(?P<days>\d{1,3})D)?")
 LOOKBACK_DAYS = {"P180D": 180, "P360D": 360, "P540D": 540, "P720D": 720}
 # The documented bounds of RetrainingFrequency (P30D to P1Y), with a month counted as 30 days and a year as 365.
 MIN_FREQUENCY_DAYS, MAX_FREQUENCY_DAYS = 30, 365
-NO_LABELS = "CANNOT_DETERMINE_QUALITY"
+NO_LABELS = QUALITY_UNKNOWN
 # AutoPromotionResultReason values: the first three are the ones AWS IoT SiteWise (L4E's successor) documents;
 # L4E documents none, so the others are the emulator's own words.
 PROMOTED = ("MODEL_PROMOTED", "AUTO_PROMOTION_SUCCESSFUL")
@@ -154,7 +152,8 @@ def score(metrics: str | None) -> Score | None:
 
 
 def labelled(version: ModelVersion) -> bool:
-    return bool(version.outcome.quality) and version.outcome.quality != NO_LABELS
+    quality = version.quality
+    return bool(quality) and quality != NO_LABELS
 
 
 # -- the scheduler ----------------------------------------------------------------------------------------------
@@ -210,7 +209,7 @@ class RetrainingOperations(SchedulerOperations, ModelOperations):
         if model_name in self.retraining_schedulers:
             raise ConflictException(f"Model {model_name} already has a retraining scheduler; a model can have "
                                     "only one")
-        if active_version(model) is None:
+        if model.active is None:
             raise ValidationException(f"Model {model_name} cannot be retrained: it has no version in the SUCCESS "
                                       f"state (its status is {model.status})")
         frequency = Frequency.parse(retraining_frequency)
@@ -305,68 +304,73 @@ class RetrainingOperations(SchedulerOperations, ModelOperations):
             version.state.settle(at)
         if any(v.source_type == RETRAINING and v.status in IN_PROGRESS for v in model.versions):
             return
-        lookback = scheduler.settings.lookback_window
-        spans = self.retraining_data(model, at - timedelta(days=LOOKBACK_DAYS[lookback]), at)
-        days = int(sum((end - start).total_seconds() for start, end in spans) // 86400)
-        number = next_number(model)
-        labels: list[LabelWindow] = []
-        window: tuple[datetime, datetime] | None = (spans[0][0], spans[-1][1]) if spans else None
-        customer_error: str | None = None
-        if window is None:
-            customer_error = (f"No data to retrain on: neither dataset {model.dataset.name} nor the model's "
-                              f"accumulated inference data has any within the lookback window ({lookback}) before "
-                              f"{at.isoformat()}")
-        else:
-            try:
-                labels = self._labels(model.labels_input_configuration)
-            except IngestionFailed as exc:
-                customer_error = f"Cannot read the labels: {exc}"
-        if customer_error is not None:
-            outcome = TrainingOutcome(failed_reason=customer_error)
-        else:
-            assert window is not None
-            # The path CreateModel trains through: what it learns, and how it fails, are the same.
-            outcome = self._train(f"{model.arn}/model-version/{number}", model.schema,
-                                  model.labels_input_configuration, window)
-        windows = {} if window is None else {"TrainingDataStartTime": window[0], "TrainingDataEndTime": window[1]}
-        version = ModelVersion(model, number, RETRAINING, at, self.state("IN_PROGRESS", since=at), outcome,
-                               model.schema, version_settings(model, windows), available_days=days)
-        model.versions.append(version)
-        failure = ("RETRAINING_CUSTOMER_ERROR" if customer_error else "RETRAINING_INTERNAL_ERROR",
-                   (outcome.failed_reason or "")[:256])
-        version.state.after(self._duration("training"), "FAILED" if outcome.failed_reason else "SUCCESS",
-                            lambda done: self._decide(scheduler, version, labels, window, failure, done), begun=at)
+        ingested = model.dataset.ingested
+        if ingested is None:
+            return  # the dataset's data was replaced by an ingestion still running: the next one retrains
+        start = at - timedelta(days=LOOKBACK_DAYS[scheduler.settings.lookback_window])
+        spans = self.retraining_data(model, start, at)
+        days = int(sum((end - begin).total_seconds() for begin, end in spans) // 86400)
+        first = model.versions[0]
+        version = self.train_version(
+            model, data=ingested.result, schema=model.schema, time_windows=self._windows(model, start, at),
+            labels_input_configuration=model.labels_input_configuration,
+            data_pre_processing_configuration=first.settings.get("DataPreProcessingConfiguration"),
+            off_condition=first.settings.get("OffCondition"), role_arn=model.role_arn, source_type=RETRAINING,
+            on_success=lambda new, done: self._decide(scheduler, model, new, done), at=at)
+        version.available_days = days
+        if version.failed_reason:
+            forced = version.failed_reason.startswith("Training failed: forced")
+            version.promotion = ("RETRAINING_INTERNAL_ERROR" if forced else "RETRAINING_CUSTOMER_ERROR",
+                                 version.failed_reason[:256])
 
-    def _decide(self, scheduler: RetrainingScheduler, version: ModelVersion, labels: list[LabelWindow],
-                window: tuple[datetime, datetime] | None, failure: tuple[str, str], done: datetime) -> None:
+    def _windows(self, model: Model, start: datetime, end: datetime) -> dict[str, datetime]:
+        """The training (and evaluation) window of a retraining: the dataset's readings within [start, end],
+        split as the model's first version was split (no evaluation window, no metrics, as for that version)."""
+        ingested = model.dataset.ingested
+        data = ingested.result if ingested is not None else None
+        if data is not None and data.data_start and data.data_end and data.data_end > start and data.data_start < end:
+            start, end = max(start, data.data_start), min(end, data.data_end)
+        settings = model.versions[0].settings
+        train_start, train_end = settings.get("TrainingDataStartTime"), settings.get("TrainingDataEndTime")
+        eval_start, eval_end = settings.get("EvaluationDataStartTime"), settings.get("EvaluationDataEndTime")
+        if train_start is None or train_end is None or eval_start is None or eval_end is None:
+            return {"TrainingDataStartTime": start, "TrainingDataEndTime": end}
+        share = (eval_end - eval_start) / (eval_end - eval_start + train_end - train_start)
+        split = end - (end - start) * share
+        return {"TrainingDataStartTime": start, "TrainingDataEndTime": split, "EvaluationDataStartTime": split,
+                "EvaluationDataEndTime": end}
+
+    def _decide(self, scheduler: RetrainingScheduler, model: Model, version: ModelVersion, done: datetime) -> None:
         """Promote the new version or not, as the promotion table of the user guide says."""
-        if version.status != "SUCCESS" or window is None:
-            version.promotion = failure
-            return
-        model = version.model
-        prior = active_version(model, done)
+        prior = model.active
         if prior is not None and labelled(prior) and labelled(version):
-            version.prior_metrics = self._evaluate(prior, labels, window)
+            version.prior_metrics = self._evaluate(prior, version)
         if scheduler.settings.promote_mode == "MANUAL":
             version.promotion = MANUAL
         elif prior is None:
             version.promotion = PROMOTED
         elif labelled(prior) and labelled(version):
-            new, old = score(version.outcome.metrics), score(version.prior_metrics)
+            new, old = score(version.metrics), score(version.prior_metrics)
             version.promotion = PROMOTED if new is not None and (old is None or new > old) else NOT_BETTER
         elif labelled(prior):
             version.promotion = NEW_DATA_UNLABELED
         elif labelled(version):
-            version.promotion = PROMOTED if version.outcome.quality == "QUALITY_THRESHOLD_MET" else POOR_QUALITY
+            version.promotion = PROMOTED if version.quality == "QUALITY_THRESHOLD_MET" else POOR_QUALITY
         else:
             version.promotion = PROMOTED
         if version.promotion == PROMOTED:
-            model.activations.append((done, version))
+            model.activate(version, done)
 
-    def _evaluate(self, prior: ModelVersion, labels: list[LabelWindow], window: tuple[datetime, datetime]) -> str:
-        """The prior version's ModelMetrics on the new version's data: how the emulator evaluates a version."""
-        metrics, _ = model_metrics(prior.arn, prior.schema, labels, window)
-        return metrics
+    def _evaluate(self, prior: ModelVersion, version: ModelVersion) -> str | None:
+        """The prior version's ModelMetrics on the readings the new version is evaluated on."""
+        plan = version.plan
+        if plan is None or plan.evaluation is None or plan.evaluation_window is None or not len(plan.evaluation):
+            return None
+        scores = prior.model.detector.score(plan.evaluation.values)
+        found = evaluate(sensors=plan.sensors, window=plan.evaluation_window, labels=plan.labels,
+                         times=plan.evaluation.times, anomaly=scores.anomaly, prediction=scores.prediction,
+                         contributions=scores.contributions, step=plan.step)
+        return found.metrics
 
     # -- the data a retraining may use --------------------------------------------------------------------------
     def retraining_data(self, model: Model, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
@@ -396,10 +400,16 @@ class RetrainingOperations(SchedulerOperations, ModelOperations):
 
     # -- what DescribeModel and ListModels say of retraining ----------------------------------------------------
     def retraining_summary(self, model: Model) -> dict[str, Any]:
+        summary: dict[str, Any] = {}
+        retraining = next((v for v in reversed(model.versions) if v.source_type == RETRAINING), None)
+        if retraining is not None:
+            summary.update(LatestScheduledRetrainingStatus=retraining.status,
+                           LatestScheduledRetrainingModelVersion=retraining.number,
+                           LatestScheduledRetrainingStartTime=retraining.created_at)
         scheduler = self.retraining_schedulers.get(model.name)
         if scheduler is None or scheduler.model is not model:
-            return {}
-        summary: dict[str, Any] = {"RetrainingSchedulerStatus": scheduler.status}
+            return summary
+        summary["RetrainingSchedulerStatus"] = scheduler.status
         if scheduler.status == "RUNNING" and scheduler.next_run is not None:
             summary["NextScheduledRetrainingStartDate"] = scheduler.next_run
         elif scheduler.status == "PENDING":
@@ -407,7 +417,16 @@ class RetrainingOperations(SchedulerOperations, ModelOperations):
         return summary
 
     def retraining_fields(self, model: Model) -> dict[str, Any]:
+        """DescribeModel's retraining fields, and what the active version's retraining or import adds."""
         fields = self.retraining_summary(model)
+        retraining = next((v for v in reversed(model.versions) if v.source_type == RETRAINING), None)
+        if retraining is not None:
+            if retraining.available_days is not None:
+                fields["LatestScheduledRetrainingAvailableDataInDays"] = retraining.available_days
+            if retraining.status == "FAILED" and retraining.failed_reason:
+                fields["LatestScheduledRetrainingFailedReason"] = retraining.failed_reason
+        if model.active is not None:
+            fields.update(model.active.lineage_fields())
         accumulated = self.accumulated_inference(model)
         if accumulated:
             fields.update(AccumulatedInferenceDataStartTime=accumulated[0][0],

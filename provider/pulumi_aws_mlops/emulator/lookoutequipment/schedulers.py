@@ -1,26 +1,33 @@
 """Inference schedulers and the inference executions they run on the emulator's clock.
 
-Executions are computed from the scheduler's RUNNING periods: as documented, a scheduler wakes at each
-multiple of its upload frequency plus the delay offset and analyses the period that just ended.
+Executions follow from the scheduler's RUNNING periods: as documented, a scheduler wakes at each multiple
+of its upload frequency plus the delay offset and analyses the period that just ended. Each run does its
+work (`inference.py`: read the window's input files, score them with the model's active version, write
+the results to S3) when it completes on the clock, EXECUTION_SECONDS after it started, in time order,
+whether or not a request comes: the engine settles the backends before every request, whenever the
+clock is advanced, and (server mode) from a background ticker that wakes at `next_change()`.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import numpy as np
+
 from ..core.paginator import Page
 from ..core.state import ManagedState
-from ..core.timestamps import iso_seconds
 from ..core.tokens import idempotent
+from .anomaly import SmoothingState
 from .base import LookoutEquipmentBase, Tags
+from .evaluation import MERGE_GAP, Event
 from .exceptions import ConflictException, ValidationException
-from .training import Model, diagnostics, stable_random
-from .versions import active_version
+from .frames import sensor_label
+from .inference import RunOutcome, Window, run
+from .training import Model
 
 # An inference execution is IN_PROGRESS for this long after its scheduled start.
 EXECUTION_SECONDS = 60.0
@@ -70,10 +77,11 @@ class Execution:
     data_end: datetime
     settings: SchedulerSettings
     status: str
-    anomalous: bool
+    outcome: RunOutcome | None  # once the run has completed
 
     def summary(self) -> dict[str, Any]:
         scheduler, settings = self.scheduler, self.settings
+        version = self.outcome.model_version if self.outcome else scheduler.model_version
         summary: dict[str, Any] = {
             "ModelName": scheduler.model.name,
             "ModelArn": scheduler.model.arn,
@@ -86,16 +94,13 @@ class Execution:
             "DataOutputConfiguration": settings.output_configuration,
             "Status": self.status,
         }
-        # The version active when the run began (a version activated meanwhile is used from the next run on).
-        version = active_version(scheduler.model, self.scheduled_start)
         if version is not None:
-            summary.update(ModelVersion=version.number, ModelVersionArn=version.arn)
-        if self.status == "SUCCESS":
-            output = settings.output_configuration["S3OutputConfiguration"]
-            summary["CustomerResultObject"] = {
-                "Bucket": output["Bucket"],
-                "Key": f"{output.get('Prefix', '')}{iso_seconds(self.data_end)}/results.jsonl",
-            }
+            summary["ModelVersion"] = version
+            summary["ModelVersionArn"] = f"{scheduler.model.arn}/model-version/{version}"
+        if self.outcome is not None and self.status == "SUCCESS" and self.outcome.result:
+            summary["CustomerResultObject"] = dict(self.outcome.result)
+        if self.outcome is not None and self.status == "FAILED":
+            summary["FailedReason"] = self.outcome.failed_reason
         return summary
 
 
@@ -109,6 +114,11 @@ class InferenceScheduler:
     state: ManagedState
     # (from when, settings): updates happen only while STOPPED, so no run straddles two entries.
     revisions: list[tuple[datetime, SchedulerSettings]]
+    # Completed runs by the epoch second their data window ends, in time order.
+    outcomes: dict[int, RunOutcome] = field(default_factory=dict)
+    # The window end of the last run done, and where the score's moving average stood after it.
+    done_until: int = 0
+    smoothing: tuple[int, int, SmoothingState] | None = None
 
     @property
     def status(self) -> str:
@@ -121,6 +131,11 @@ class InferenceScheduler:
     @property
     def updated_at(self) -> datetime:
         return self.revisions[-1][0]
+
+    @property
+    def model_version(self) -> int | None:
+        """The model version a run starting now would use: the active one."""
+        return self.model.active.number if self.model.active else None
 
     def settings_at(self, moment: datetime) -> SchedulerSettings:
         return next(settings for since, settings in reversed(self.revisions) if since <= moment)
@@ -137,57 +152,107 @@ class InferenceScheduler:
             runs.append((settings, range(first, last + 1, step)))
         return runs
 
-    def _execution(self, settings: SchedulerSettings, boundary: int, now: datetime) -> Execution:
-        step = timedelta(seconds=UPLOAD_FREQUENCY_SECONDS[settings.upload_frequency])
+    @staticmethod
+    def _window(settings: SchedulerSettings, boundary: int) -> Window:
+        step = UPLOAD_FREQUENCY_SECONDS[settings.upload_frequency]
         data_end = datetime.fromtimestamp(boundary, timezone.utc)
-        scheduled = data_end + timedelta(minutes=settings.delay_minutes)
-        done = (now - scheduled).total_seconds() >= EXECUTION_SECONDS
-        # One run in ten finds an anomaly; crc32 keeps this cheap for long-running schedulers.
-        anomalous = zlib.crc32(f"{self.arn}/{boundary}".encode()) % 10 == 0
-        return Execution(self, scheduled, data_end - step, data_end, settings, "SUCCESS" if done else "IN_PROGRESS",
-                         anomalous)
+        return Window(data_end + timedelta(minutes=settings.delay_minutes), data_end - timedelta(seconds=step),
+                      data_end, step)
+
+    def _execution(self, settings: SchedulerSettings, boundary: int) -> Execution:
+        window = self._window(settings, boundary)
+        # A run's outcome is recorded when it completes, so a run without one is still in progress.
+        outcome = self.outcomes.get(boundary)
+        return Execution(self, window.scheduled_start, window.data_start, window.data_end, settings,
+                         outcome.status if outcome else "IN_PROGRESS", outcome)
 
     def executions(self, now: datetime) -> list[Execution]:
-        """Every execution so far, oldest first, computed from the clock."""
-        return [self._execution(settings, boundary, now)
-                for settings, boundaries in self._runs(now) for boundary in boundaries]
+        """Every execution so far, oldest first."""
+        return [self._execution(settings, boundary) for settings, boundaries in self._runs(now)
+                for boundary in boundaries]
 
+    # -- doing the runs -------------------------------------------------------------------------
+    def due(self, now: datetime) -> list[tuple[SchedulerSettings, int]]:
+        """The runs that have completed by `now` and not been done yet, oldest first."""
+        pending = []
+        for settings, boundaries in self._runs(now):
+            step = boundaries.step
+            first = boundaries.start
+            if self.done_until >= first:
+                first += ((self.done_until - first) // step + 1) * step
+            for boundary in range(first, boundaries.stop, step):
+                if self._window(settings, boundary).scheduled_start + timedelta(seconds=EXECUTION_SECONDS) > now:
+                    break
+                pending.append((settings, boundary))
+        return pending
+
+    def next_run(self, now: datetime) -> datetime | None:
+        """When the next run completes (while RUNNING), for whatever wants to wake up then."""
+        if self.status != "RUNNING":
+            return None
+        settings = self.settings
+        step = UPLOAD_FREQUENCY_SECONDS[settings.upload_frequency]
+        boundary = max(self.done_until, math.floor((now.timestamp() - settings.delay_minutes * 60
+                                                    - EXECUTION_SECONDS) / step) * step) + step
+        return self._window(settings, boundary).scheduled_start + timedelta(seconds=EXECUTION_SECONDS)
+
+    def do_run(self, settings: SchedulerSettings, boundary: int, account: str, region: str) -> RunOutcome:
+        window = self._window(settings, boundary)
+        version = self.model.active
+        if version is None:  # cannot happen: a scheduler needs a trained model, which keeps an active version
+            outcome = RunOutcome("FAILED", 0, failed_reason=f"Model {self.model.name} has no active version")
+        else:
+            previous = None
+            if self.smoothing is not None:
+                ended, number, state = self.smoothing
+                if ended == int(window.data_start.timestamp()) and number == version.number:
+                    previous = state
+            outcome = run(account=account, region=region, model=version.model, version=version.number,
+                          schema=version.schema, input_configuration=settings.input_configuration,
+                          output_configuration=settings.output_configuration, window=window, previous=previous)
+            self.smoothing = ((boundary, version.number, outcome.state) if outcome.state is not None else None)
+        self.outcomes[boundary] = outcome
+        self.done_until = boundary
+        return outcome
+
+    # -- what the runs found ----------------------------------------------------------------------
     def events(self, now: datetime) -> list[dict[str, Any]]:
-        """Anomalous events: runs of consecutive anomalous executions, as ListInferenceEvents reports them."""
-        events: list[dict[str, Any]] = []
-        run: list[Execution] = []
+        """Anomalous events across runs, as ListInferenceEvents reports them: the events each completed run
+        found, joined when one continues the previous one."""
+        joined: list[tuple[Event, float]] = []
         for execution in self.executions(now):
-            if execution.status == "SUCCESS" and execution.anomalous:
-                if run and run[-1].data_end != execution.data_start:
-                    events.append(self._event(run))
-                    run = []
-                run.append(execution)
-            elif run:
-                events.append(self._event(run))
-                run = []
-        if run:
-            events.append(self._event(run))
-        return events
+            outcome = execution.outcome
+            if execution.status != "SUCCESS" or outcome is None:
+                continue
+            step = self.model.active.model.step if self.model.active else 60
+            for event in outcome.events:
+                weight = (event.end - event.start).total_seconds()
+                if joined and (event.start - joined[-1][0].end).total_seconds() <= MERGE_GAP * step:
+                    last, last_weight = joined[-1]
+                    mix = (last.contributions * last_weight + event.contributions * weight) / (last_weight + weight)
+                    joined[-1] = (Event(last.start, event.end, mix), last_weight + weight)
+                else:
+                    joined.append((event, weight))
+        return [self._event(event) for event, _ in joined]
 
-    def _event(self, run: list[Execution]) -> dict[str, Any]:
-        start, end = run[0].data_start, run[-1].data_end
-        found = diagnostics(stable_random(self.arn, start.timestamp()), self.model.schema, 10)
+    def _event(self, event: Event) -> dict[str, Any]:
+        sensors = self.model.active.model.sensors if self.model.active else ()
+        diagnostics = [{"name": sensor_label(sensor), "value": round(float(share), 5)}
+                       for sensor, share in zip(sensors, np.asarray(event.contributions), strict=False)]
         return {
             "InferenceSchedulerArn": self.arn,
             "InferenceSchedulerName": self.name,
-            "EventStartTime": start,
-            "EventEndTime": end,
-            "Diagnostics": json.dumps(found),
-            "EventDurationInSeconds": int((end - start).total_seconds()),
+            "EventStartTime": event.start,
+            "EventEndTime": event.end,
+            "Diagnostics": json.dumps(diagnostics),
+            "EventDurationInSeconds": int((event.end - event.start).total_seconds()),
         }
 
-    def latest_result(self, now: datetime) -> str | None:
-        # Only the last two windows of a run can still be in progress: no need to list them all.
-        for settings, boundaries in reversed(self._runs(now)):
-            for boundary in reversed(boundaries[-2:]):
-                execution = self._execution(settings, boundary, now)
-                if execution.status == "SUCCESS":
-                    return "ANOMALOUS" if execution.anomalous else "NORMAL"
+    def latest_result(self) -> str | None:
+        """ANOMALOUS or NORMAL after the latest successful run; absent before the first."""
+        for outcome in reversed(list(self.outcomes.values())):
+            if outcome.status == "SUCCESS":
+                return "ANOMALOUS" if outcome.anomalous else "NORMAL"
         return None
 
     def summary(self, now: datetime) -> dict[str, Any]:
@@ -200,7 +265,7 @@ class InferenceScheduler:
             "DataDelayOffsetInMinutes": self.settings.delay_minutes,
             "DataUploadFrequency": self.settings.upload_frequency,
         }
-        latest = self.latest_result(now)
+        latest = self.latest_result()
         if latest:
             summary["LatestInferenceResult"] = latest
         return summary
@@ -215,6 +280,29 @@ class InferenceScheduler:
 
 class SchedulerOperations(LookoutEquipmentBase):
     """The inference scheduler operations, and the executions and events schedulers produce."""
+
+    def settle(self) -> None:
+        """Bring every status to the present and do each scheduler's runs that have completed since, all in time
+        order (a run reads the input files there are when it runs, and writes its results then): the runs that
+        completed before a status transition use the model as it was (e.g. the version active then), however far
+        the clock moved at once."""
+        now = self.now
+        while True:
+            upcoming = super().next_change()  # the earliest transition of any status, new resources' included
+            until = now if upcoming is None or upcoming > now else upcoming
+            for scheduler in list(self.inference_schedulers.values()):
+                for settings, boundary in scheduler.due(until):
+                    scheduler.do_run(settings, boundary, self.account_id, self.region_name)
+            if upcoming is None or upcoming > now:
+                return
+            for state in list(self.managed_states()):
+                state.settle(upcoming)
+
+    def next_change(self) -> datetime | None:
+        due = [moment for moment in (super().next_change(),
+                                     *(s.next_run(self.now) for s in self.inference_schedulers.values()))
+               if moment is not None]
+        return min(due, default=None)
 
     @idempotent(lambda backend, scheduler: backend.inference_schedulers.get(scheduler.name) is scheduler)
     def create_inference_scheduler(self, *, model_name: str, inference_scheduler_name: str,

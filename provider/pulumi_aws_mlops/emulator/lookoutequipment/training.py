@@ -1,48 +1,30 @@
-"""Models (trained anomaly detectors) and what training finds.
+"""Models (trained anomaly detectors) and their versions.
 
-Training is decided when it starts: a forced failure, unreadable labels, or evaluation results that
-are plausible and repeatable for the model (`model_metrics`). The model reveals them when the
-training duration has passed on the emulator's clock.
+CreateModel starts the model's first version: `ModelOperations.train_version` gathers and checks what the
+training reads (the readings of its windows, the labels) and plans the training on the emulator's clock,
+for a duration that grows with the data; the model is fitted when first needed (`versions.py`). A
+successful version becomes the model's active version. Retraining (a new version of an existing model)
+goes through `train_version` too.
 """
 
 from __future__ import annotations
 
-import json
-import random
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from ...dataset_schema import DatasetSchema
 from ..core.paginator import Page
-from ..core.state import ManagedState
-from ..core.timestamps import iso
 from ..core.tokens import idempotent
 from .base import LookoutEquipmentBase, Tags, parse_schema
 from .datasets import Dataset
-from .exceptions import ConflictException, ValidationException
-from .ingestion import IngestionFailed, LabelWindow, read_labels, read_s3
-from .versions import (
-    ModelVersion,
-    active_version,
-    current_version,
-    first_version,
-    latest_retraining,
-    model_version_fields,
-)
+from .exceptions import ConflictException, ValidationException, not_found
+from .frames import OFF_CONDITION
+from .ingestion import IngestionFailed, IngestionResult, LabelWindow, read_labels, read_s3
+from .versions import TRAINING_FIXED_SECONDS, ModelVersion, TrainingRefused, Window, plan_training
 
-_OFF_CONDITION = re.compile(r"(?P<component>[^\\\s]+)\\(?P<sensor>[^\s<>]+)\s*[<>]\s*-?\d+(\.\d+)?")
 TIME_WINDOW_KINDS = ("Training", "Evaluation")
-
-
-@dataclass(frozen=True)
-class TrainingOutcome:
-    """Decided when training starts, revealed when it ends."""
-
-    failed_reason: str | None = None
-    metrics: str | None = None
-    quality: str | None = None
 
 
 @dataclass(eq=False)
@@ -50,35 +32,55 @@ class Model:
     name: str
     arn: str
     dataset: Dataset
-    schema: DatasetSchema
     kms_key_arn: str | None
     created_at: datetime
-    # The first version's status and outcome (see versions.py: every version has its own).
-    state: ManagedState
-    outcome: TrainingOutcome
     last_updated: datetime
     role_arn: str | None = None
     labels_input_configuration: dict[str, Any] | None = None
-    data_pre_processing_configuration: dict[str, Any] | None = None
-    off_condition: str | None = None
     model_diagnostics_output_configuration: dict[str, Any] | None = None
-    # TrainingDataStartTime, TrainingDataEndTime, EvaluationDataStartTime, EvaluationDataEndTime as given.
-    time_windows: dict[str, datetime] = field(default_factory=dict)
     versions: list[ModelVersion] = field(default_factory=list)
-    # Activations after the first success, (when, version): UpdateActiveModelVersion and promotions.
-    activations: list[tuple[datetime, ModelVersion]] = field(default_factory=list)
+    # The version scheduled inference uses, and when it became so; the one before it.
+    active: ModelVersion | None = None
+    activated_at: datetime | None = None
+    previous_active: ModelVersion | None = None
+    previous_activated_at: datetime | None = None
     # Inference data kept for retraining beyond the running schedulers' own (deleted schedulers', imported).
     accumulated_inference: list[tuple[datetime, datetime]] = field(default_factory=list)
 
     @property
+    def current(self) -> ModelVersion:
+        """The version DescribeModel describes: the active one, else the latest."""
+        return self.active or self.versions[-1]
+
+    @property
     def status(self) -> str:
-        current = current_version(self)
-        return current.status if current is not None else self.state.status
+        return self.current.status
+
+    @property
+    def schema(self) -> DatasetSchema:
+        return self.current.schema
+
+    @property
+    def quality(self) -> str | None:
+        return self.active.quality if self.active else None
 
     @property
     def label_group_name(self) -> str | None:
         labels: dict[str, Any] = self.labels_input_configuration or {}
         return labels.get("LabelGroupName")
+
+    def activate(self, version: ModelVersion, at: datetime) -> None:
+        """Make `version` the one inference uses (a run already started keeps the version it began with)."""
+        if self.active is version:
+            return
+        self.previous_active, self.previous_activated_at = self.active, self.activated_at
+        self.active, self.activated_at = version, at
+
+    def version(self, number: int) -> ModelVersion:
+        found = next((v for v in self.versions if v.number == number), None)
+        if found is None:
+            raise not_found(f"Version of model {self.name}", str(number))
+        return found
 
     def summary(self) -> dict[str, Any]:
         summary: dict[str, Any] = {
@@ -89,46 +91,62 @@ class Model:
             "Status": self.status,
             "CreatedAt": self.created_at,
         }
-        active = active_version(self)
-        if active is not None:
-            summary.update(ActiveModelVersion=active.number, ActiveModelVersionArn=active.arn)
-            if active.outcome.quality:
-                summary["ModelQuality"] = active.outcome.quality
-        retraining = latest_retraining(self)
-        if retraining is not None:
-            summary.update(LatestScheduledRetrainingStatus=retraining.status,
-                           LatestScheduledRetrainingModelVersion=retraining.number,
-                           LatestScheduledRetrainingStartTime=retraining.created_at)
+        if self.active is not None:
+            summary.update(ActiveModelVersion=self.active.number, ActiveModelVersionArn=self.active.arn,
+                           ModelQuality=self.active.quality)
         if self.model_diagnostics_output_configuration is not None:
             summary["ModelDiagnosticsOutputConfiguration"] = self.model_diagnostics_output_configuration
         return summary
 
     def describe(self) -> dict[str, Any]:
-        described = {**self.summary(), **self._training_fields(), **model_version_fields(self),
+        described = {**self.summary(), **self.current.training_fields(), **self._model_fields(),
                      "LastUpdatedTime": self.last_updated}
-        current = current_version(self)
-        if current is not None:
-            described.update(current.result_fields())
+        if self.active is not None:
+            described["ModelVersionActivatedAt"] = self.activated_at
+        if self.previous_active is not None:
+            described.update(PreviousActiveModelVersion=self.previous_active.number,
+                             PreviousActiveModelVersionArn=self.previous_active.arn,
+                             PreviousModelVersionActivatedAt=self.previous_activated_at)
         return described
 
-    def _training_fields(self) -> dict[str, Any]:
-        fields: dict[str, Any] = {"Schema": self.schema.to_json()}
+    def describe_version(self, version: ModelVersion) -> dict[str, Any]:
+        return {**self.version_summary(version), **version.training_fields(), "DatasetName": self.dataset.name,
+                "DatasetArn": self.dataset.arn, "LastUpdatedTime": version.state.since,
+                **({"ServerSideKmsKeyId": self.kms_key_arn} if self.kms_key_arn else {}),
+                **({"ModelDiagnosticsOutputConfiguration": self.model_diagnostics_output_configuration}
+                   if self.model_diagnostics_output_configuration is not None else {})}
+
+    def version_summary(self, version: ModelVersion) -> dict[str, Any]:
+        summary: dict[str, Any] = {
+            "ModelName": self.name,
+            "ModelArn": self.arn,
+            "ModelVersion": version.number,
+            "ModelVersionArn": version.arn,
+            "CreatedAt": version.created_at,
+            "Status": version.status,
+            "SourceType": version.source_type,
+        }
+        if version.status == "SUCCESS":
+            summary["ModelQuality"] = version.quality
+        return summary
+
+    def _model_fields(self) -> dict[str, Any]:
+        """What UpdateModel changes and the model keeps, whichever version is described."""
+        fields: dict[str, Any] = {}
         for key, value in (("LabelsInputConfiguration", self.labels_input_configuration), ("RoleArn", self.role_arn),
-                           ("DataPreProcessingConfiguration", self.data_pre_processing_configuration),
-                           ("OffCondition", self.off_condition),
                            ("ModelDiagnosticsOutputConfiguration", self.model_diagnostics_output_configuration)):
             if value is not None:
                 fields[key] = value
-        fields.update(self.time_windows)
         if self.kms_key_arn:
             fields["ServerSideKmsKeyId"] = self.kms_key_arn
         return fields
 
 
 # -- request rules ----------------------------------------------------------------------------------
-def check_windows(windows: dict[str, datetime], data: tuple[datetime, datetime]) -> tuple[datetime, datetime]:
+def check_windows(windows: dict[str, datetime],
+                  data: tuple[datetime, datetime]) -> tuple[Window | None, Window | None]:
     """Check the training and evaluation windows (`TrainingDataStartTime`... as given) against each other and
-    the ingested data; return the window the model is evaluated on (the evaluation window, else the training data)."""
+    the ingested data; return them (None for a window not given)."""
     first, last = data
     checked: dict[str, tuple[datetime, datetime]] = {}
     for kind in TIME_WINDOW_KINDS:
@@ -148,75 +166,18 @@ def check_windows(windows: dict[str, datetime], data: tuple[datetime, datetime])
         raise ValidationException("An evaluation window needs a training window")
     if "Evaluation" in checked and checked["Training"][1] > checked["Evaluation"][0]:
         raise ValidationException("TrainingDataEndTime must not be later than EvaluationDataStartTime")
-    return checked.get("Evaluation") or checked.get("Training") or data
+    return checked.get("Training"), checked.get("Evaluation")
 
 
 def check_off_condition(condition: str | None, schema: DatasetSchema) -> None:
     if condition is None:
         return
-    match = _OFF_CONDITION.fullmatch(condition.strip())
+    match = OFF_CONDITION.fullmatch(condition.strip())
     if match is None:
         raise ValidationException(f"OffCondition {condition!r} must read 'component\\sensor < number' (or '>')")
     if (match["component"], match["sensor"]) not in schema.sensor_names():
         raise ValidationException(f"OffCondition names sensor {match['component']}\\{match['sensor']}, "
                                   "which is not in the model's schema")
-
-
-# -- what training finds ----------------------------------------------------------------------------
-def stable_random(*parts: object) -> random.Random:
-    """Randomness that is the same for the same resource on every run (Random seeds strings via SHA-512)."""
-    return random.Random("/".join(str(part) for part in parts))
-
-
-def diagnostics(rng: random.Random, schema: DatasetSchema, count: int) -> list[dict[str, Any]]:
-    """How much each of `count` sensors contributed to an anomaly, in the service's diagnostics shape."""
-    sensors = sorted(f"{component}\\{sensor}" for component, sensor in schema.sensor_names())
-    chosen = rng.sample(sensors, min(count, len(sensors)))
-    weights = [rng.random() + 0.1 for _ in chosen]
-    total = sum(weights)
-    return [{"name": name, "value": round(weight / total, 4)} for name, weight in zip(chosen, weights, strict=True)]
-
-
-def model_metrics(model_arn: str, schema: DatasetSchema, labels: list[LabelWindow],
-                  window: tuple[datetime, datetime]) -> tuple[str, str]:
-    """Plausible, repeatable evaluation results: which labelled events the model caught, how early,
-    which sensors it blamed, and the false alarms it raised; with the ModelQuality they imply."""
-    rng = stable_random(model_arn)
-    start, end = window
-    labelled = [label for label in labels if label.end > start and label.start < end]
-
-    predicted: list[dict[str, Any]] = []
-    detected = 0
-    for label in labelled:
-        if rng.random() < 0.85:
-            detected += 1
-            warning = timedelta(hours=rng.uniform(0, 12))
-            predicted.append({"start": iso(max(start, label.start - warning)), "end": iso(label.end),
-                              "diagnostics": diagnostics(rng, schema, 5)})
-    span = (end - start).total_seconds()
-    false_alarms = rng.randint(0, 2) if span > 0 else 0
-    for _ in range(false_alarms):
-        alarm_start = start + timedelta(seconds=rng.uniform(0, span * 0.9))
-        predicted.append({"start": iso(alarm_start), "end": iso(alarm_start + timedelta(hours=rng.uniform(1, 6))),
-                          "diagnostics": diagnostics(rng, schema, 5)})
-    predicted.sort(key=lambda event: event["start"])
-    if labelled:
-        recall = detected / len(labelled)
-        quality = "QUALITY_THRESHOLD_MET" if recall >= 0.5 else "POOR_QUALITY_DETECTED"
-    else:
-        recall = None
-        quality = "CANNOT_DETERMINE_QUALITY"
-    metrics = {
-        "labeled_ranges": [{"start": iso(label.start), "end": iso(label.end)} for label in labelled],
-        "predicted_ranges": predicted,
-        "labeled_event_count": len(labelled),
-        "detected_labeled_event_count": detected,
-        "predicted_event_count": len(predicted),
-        "false_positive_count": false_alarms,
-        "recall": None if recall is None else round(recall, 4),
-        "precision": round(detected / len(predicted), 4) if predicted else None,
-    }
-    return json.dumps(metrics), quality
 
 
 class ModelOperations(LookoutEquipmentBase):
@@ -247,22 +208,73 @@ class ModelOperations(LookoutEquipmentBase):
             ("TrainingDataStartTime", training_data_start_time), ("TrainingDataEndTime", training_data_end_time),
             ("EvaluationDataStartTime", evaluation_data_start_time), ("EvaluationDataEndTime", evaluation_data_end_time),
         ) if moment is not None}
-        evaluation = check_windows(windows, (data_start, data_end))
+        check_windows(windows, (data_start, data_end))
         check_off_condition(off_condition, schema)
         if labels_input_configuration is not None:
             self._check_labels_configuration(labels_input_configuration)
         now = self.now
         model_arn = self._arn("model", model_name)
-        outcome = self._train(model_arn, schema, labels_input_configuration, evaluation)
-        model = Model(model_name, model_arn, dataset, schema, self._kms(server_side_kms_key_id), now,
-                      self.state("IN_PROGRESS"), outcome, now, role_arn=role_arn,
+        model = Model(model_name, model_arn, dataset, self._kms(server_side_kms_key_id), now, now, role_arn=role_arn,
                       labels_input_configuration=labels_input_configuration,
-                      data_pre_processing_configuration=data_pre_processing_configuration, off_condition=off_condition,
-                      model_diagnostics_output_configuration=model_diagnostics_output_configuration,
-                      time_windows=windows)
-        first_version(model)
-        model.state.after(self._duration("training"), "FAILED" if outcome.failed_reason else "SUCCESS")
+                      model_diagnostics_output_configuration=model_diagnostics_output_configuration)
+        self.train_version(model, data=ingested.result, schema=schema, time_windows=windows,
+                           labels_input_configuration=labels_input_configuration,
+                           data_pre_processing_configuration=data_pre_processing_configuration,
+                           off_condition=off_condition, role_arn=role_arn)
         return self._add(self.models, model_name, model, model_arn, tags)
+
+    def train_version(self, model: Model, *, data: IngestionResult, schema: DatasetSchema,
+                      time_windows: dict[str, datetime], labels_input_configuration: dict[str, Any] | None,
+                      data_pre_processing_configuration: dict[str, Any] | None = None,
+                      off_condition: str | None = None, role_arn: str | None = None,
+                      source_type: str = "TRAINING",
+                      on_success: Callable[[ModelVersion, datetime], None] | None = None,
+                      at: datetime | None = None) -> ModelVersion:
+        """Start training the model's next version on `data` (an ingestion's result) and add it to the model.
+
+        `time_windows` holds `TrainingDataStartTime`... as the request gave them (checked by the caller);
+        without a training window the whole data is trained on, without an evaluation window there are no
+        metrics. What fails the training (forced failure, unreadable labels, too little usable data) is
+        found now and revealed when the training time has passed. `on_success` runs when it succeeds, at
+        that moment; by default the new version becomes the active one. `at` starts it at another moment than
+        now (a scheduled retraining, when the clock has moved past it).
+        """
+        now = at or self.now
+        number = max((v.number for v in model.versions), default=0) + 1
+        settings: dict[str, Any] = dict(time_windows)
+        for key, value in (("LabelsInputConfiguration", labels_input_configuration), ("RoleArn", role_arn),
+                           ("DataPreProcessingConfiguration", data_pre_processing_configuration),
+                           ("OffCondition", off_condition)):
+            if value is not None:
+                settings[key] = value
+        version = ModelVersion(number, f"{model.arn}/model-version/{number}", source_type, now,
+                               self.state("IN_PROGRESS", since=now), schema, settings)
+        seconds = TRAINING_FIXED_SECONDS
+        try:
+            if self.runtime.faults.take_failure("training"):
+                raise TrainingRefused("Training failed: forced by the emulator's fault injection")
+            try:
+                labels = self._labels(labels_input_configuration)
+            except IngestionFailed as exc:
+                raise TrainingRefused(f"Cannot read the labels: {exc}") from None
+            training = _window(time_windows, "Training")
+            version.plan = plan_training(
+                data, schema, training_window=training, evaluation_window=_window(time_windows, "Evaluation"),
+                labels=[(label.start, label.end) for label in labels],
+                sampling_rate=(data_pre_processing_configuration or {}).get("TargetSamplingRate"),
+                off_condition=off_condition)
+            seconds = version.plan.seconds
+        except TrainingRefused as exc:
+            version.failed_reason = str(exc)
+        pinned = self.runtime.faults.pinned("training")
+        succeed = on_success or model.activate
+        if version.failed_reason:
+            version.state.after(pinned if pinned is not None else seconds, "FAILED", begun=now)
+        else:
+            version.state.after(pinned if pinned is not None else seconds, "SUCCESS",
+                                lambda done: succeed(version, done), begun=now)
+        model.versions.append(version)
+        return version
 
     def _check_labels_configuration(self, configuration: dict[str, Any]) -> None:
         has_s3, group = "S3InputConfiguration" in configuration, configuration.get("LabelGroupName")
@@ -271,17 +283,6 @@ class ModelOperations(LookoutEquipmentBase):
                                       "and LabelGroupName")
         if group:
             self.label_group(group)
-
-    def _train(self, model_arn: str, schema: DatasetSchema, labels_configuration: dict[str, Any] | None,
-               evaluation: tuple[datetime, datetime]) -> TrainingOutcome:
-        if self.runtime.faults.take_failure("training"):
-            return TrainingOutcome(failed_reason="Training failed: forced by the emulator's fault injection")
-        try:
-            labels = self._labels(labels_configuration)
-        except IngestionFailed as exc:
-            return TrainingOutcome(failed_reason=f"Cannot read the labels: {exc}")
-        metrics, quality = model_metrics(model_arn, schema, labels, evaluation)
-        return TrainingOutcome(metrics=metrics, quality=quality)
 
     def _labels(self, configuration: dict[str, Any] | None) -> list[LabelWindow]:
         if not configuration:
@@ -325,14 +326,42 @@ class ModelOperations(LookoutEquipmentBase):
         return self._page("ListModels", found, lambda m: m.name, next_token, max_results)
 
     def delete_model(self, *, model_name: str) -> None:
+        # A scheduler set up on the model blocks its deletion, even a STOPPED one: AWS's own demo app found
+        # that "a model with an attached scheduler (even not running) cannot be deleted" and deletes it first.
         model = self.model(model_name)
         schedulers = sorted(s.name for s in self.inference_schedulers.values() if s.model is model)
         if schedulers:
-            raise ConflictException(f"Model {model_name} is used by inference scheduler {', '.join(schedulers)}; "
-                                    "delete it first")
+            raise ConflictException(f"Model {model_name} has inference scheduler {', '.join(schedulers)} (even a "
+                                    "stopped scheduler blocks the deletion); delete the scheduler first")
         if model_name in self.retraining_schedulers:
             raise ConflictException(f"Model {model_name} has a retraining scheduler; delete it first")
         self._forget(self.models, model_name)
+
+    def describe_model_version(self, *, model_name: str, model_version: int) -> tuple[Model, ModelVersion]:
+        model = self.model(model_name)
+        return model, model.version(model_version)
+
+    def list_model_versions(self, *, model_name: str, status: str | None = None, source_type: str | None = None,
+                            created_at_start_time: datetime | None = None,
+                            created_at_end_time: datetime | None = None, min_model_version: int | None = None,
+                            max_model_version: int | None = None, next_token: str | None = None,
+                            max_results: int | None = None) -> Page[tuple[Model, ModelVersion]]:
+        model = self.model(model_name)
+        found = [
+            (model, version) for version in model.versions
+            if (not status or version.status == status) and (not source_type or version.source_type == source_type)
+            and (created_at_start_time is None or version.created_at >= created_at_start_time)
+            and (created_at_end_time is None or version.created_at <= created_at_end_time)
+            and (min_model_version is None or version.number >= min_model_version)
+            and (max_model_version is None or version.number <= max_model_version)
+        ]
+        # Newest first, as the service lists them.
+        return self._page("ListModelVersions", found, lambda pair: -pair[1].number, next_token, max_results)
+
+
+def _window(windows: dict[str, datetime], kind: str) -> Window | None:
+    start, end = windows.get(f"{kind}DataStartTime"), windows.get(f"{kind}DataEndTime")
+    return (start, end) if start is not None and end is not None else None
 
 
 def _model_schema(dataset_schema: dict[str, Any] | None, known: DatasetSchema, dataset_name: str) -> DatasetSchema:

@@ -1,254 +1,252 @@
-"""Model versions: what every training, retraining and import of a model made, and which version is active.
+"""Model versions: what one training, retraining or import produced (activation.py chooses the active one).
 
-A model's first version comes from CreateModel (SourceType TRAINING) or ImportModelVersion (IMPORT); a
-retraining scheduler adds RETRAINING versions and ImportModelVersion into an existing model IMPORT ones,
-each numbered one more than the most recent version whatever is active (as the user guide's "Versioning your
-model" says).
-
-Which version is active is a timeline: the first version to succeed becomes active when it succeeds; after
-that only UpdateActiveModelVersion and a MANAGED retraining scheduler's promotion change it. Inference
-executions read the timeline at their scheduled start, so a run keeps the version that was active when it
-began, as documented. DescribeModel reports the active version's metrics, quality and execution times (the
-latest version's while none has succeeded yet).
+A training is planned when it starts: the readings of its windows are gathered and checked (a training
+with too little usable data fails, saying why), and its duration on the clock follows from their size,
+as the service's does (`training_seconds`). The model itself is fitted once, when something first needs
+it (DescribeModel's metrics, a scheduled run), and kept in a process-wide cache keyed by the ingested
+data and the training settings: the same training on the same data is fitted once however many models,
+tests or emulators ask for it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import numpy as np
 
 from ...dataset_schema import DatasetSchema
-from ..core.paginator import Page
 from ..core.state import ManagedState
-from .base import LookoutEquipmentBase
-from .exceptions import ConflictException, ValidationException, not_found
+from .anomaly import MIN_ROWS, AnomalyModel, NotEnoughData, fit
+from .evaluation import QUALITY_UNKNOWN, Evaluation, evaluate
+from .frames import SAMPLING_RATES, Frame, OffCondition, Sensor, in_ranges, sensors_of
+from .ingestion import IngestionResult
 
-if TYPE_CHECKING:
-    from .training import Model, TrainingOutcome
+# Training time on the clock: a fixed part (provisioning, data preparation) plus a part per resampled
+# sensor value, longer with labels (an evaluation against them). Fitted to the service's own figures:
+# seven months of 50 sensors at PT5M take "around 25-30 minutes", "closer to 1 hour" with labels.
+TRAINING_FIXED_SECONDS = 900.0
+TRAINING_SECONDS_PER_MILLION_VALUES = 360.0
+LABELLED_TRAINING_FACTOR = 1.8
+_CACHE_SIZE = 32
 
-TRAINING, RETRAINING, IMPORT = "TRAINING", "RETRAINING", "IMPORT"
-IN_PROGRESS = frozenset({"IN_PROGRESS", "IMPORT_IN_PROGRESS"})
+Window = tuple[datetime, datetime]
+
+
+def training_seconds(rows: int, sensors: int, *, labelled: bool) -> float:
+    values = rows * sensors / 1e6
+    return TRAINING_FIXED_SECONDS + TRAINING_SECONDS_PER_MILLION_VALUES * values * (
+        LABELLED_TRAINING_FACTOR if labelled else 1.0)
+
+
+def ingested_frame(data: IngestionResult, sensors: Sequence[Sensor]) -> Frame:
+    """The ingested readings of `sensors` as one frame (kept on the ingestion result: read once)."""
+    cache: dict[tuple[Sensor, ...], Frame] = data.__dict__.setdefault("_frames", {})
+    key = tuple(sensors)
+    if key not in cache:
+        by_name = {(s.component, s.sensor): s for s in data.sensors}
+        series = []
+        for sensor in sensors:
+            points = by_name[sensor].points if sensor in by_name else []
+            series.append((np.fromiter((int(t.timestamp()) for t, _ in points), dtype=np.int64, count=len(points)),
+                           np.fromiter((v for _, v in points), dtype=float, count=len(points))))
+        cache[key] = Frame.from_series(sensors, series)
+    return cache[key]
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """A fitted model and how it reads data: what scheduled inference runs."""
+
+    detector: AnomalyModel
+    sensors: tuple[Sensor, ...]
+    step: int
+    off_condition: OffCondition | None
+    evaluation: Evaluation | None
+
+
+@dataclass(frozen=True)
+class TrainingPlan:
+    """Everything a training reads, gathered when it starts."""
+
+    data: IngestionResult
+    sensors: tuple[Sensor, ...]
+    step: int
+    off_condition: OffCondition | None
+    training: Frame            # the readings the model learns as normal
+    evaluation: Frame | None   # the readings it is evaluated on (the machine at rest left out)
+    evaluation_window: Window | None
+    labels: tuple[Window, ...]
+
+    @property
+    def key(self) -> tuple[Any, ...] | None:
+        """What identifies the training, for the cache; None for data that did not come from an ingestion."""
+        if not self.data.digest:
+            return None
+        first = lambda frame: (int(frame.times[0]), int(frame.times[-1]), len(frame)) if frame and len(frame) else None  # noqa: E731
+        return (self.data.digest, self.sensors, self.step, self.off_condition, first(self.training),
+                first(self.evaluation), self.evaluation_window, self.labels)
+
+    @property
+    def seconds(self) -> float:
+        rows = len(self.training) + (len(self.evaluation) if self.evaluation is not None else 0)
+        return training_seconds(rows, len(self.sensors), labelled=bool(self.labels))
+
+
+class TrainingRefused(ValueError):
+    """The data cannot train a model; the message is the training's FailedReason."""
+
+
+def plan_training(data: IngestionResult, schema: DatasetSchema, *, training_window: Window | None,
+                  evaluation_window: Window | None, labels: Sequence[Window], sampling_rate: str | None,
+                  off_condition: str | None) -> TrainingPlan:
+    """Gather and check what a training reads: the one entry point of every training (CreateModel now,
+    scheduled retraining later)."""
+    sensors = sensors_of(schema)
+    everything = ingested_frame(data, sensors)
+    start, end = training_window or (None, None)
+    in_training = everything.between(start, end)
+    step = SAMPLING_RATES[sampling_rate] if sampling_rate else in_training.native_step()
+    condition = OffCondition.parse(off_condition)
+    resampled = in_training.resampled(step)
+    off = condition.mask(resampled) if condition else np.zeros(len(resampled), dtype=bool)
+    labelled = in_ranges(resampled.times, labels)
+    usable = ~off & ~labelled & ~np.isnan(resampled.values).all(axis=1)
+    training = resampled.rows(usable)
+    if len(training) < MIN_ROWS:
+        raise TrainingRefused(
+            f"Not enough data to train: {len(training)} readings at {step} s intervals remain in the training "
+            f"window once the machine's off periods ({int(off.sum())} readings) and labelled ranges "
+            f"({int((labelled & ~off).sum())} readings) are left out; at least {MIN_ROWS} are needed")
+    evaluation = None
+    if evaluation_window is not None:
+        resampled_evaluation = everything.between(*evaluation_window).resampled(step)
+        evaluation_off = (condition.mask(resampled_evaluation) if condition
+                          else np.zeros(len(resampled_evaluation), dtype=bool))
+        evaluation = resampled_evaluation.rows(~evaluation_off)
+    return TrainingPlan(data, sensors, step, condition, training, evaluation, evaluation_window, tuple(labels))
+
+
+_fitted: OrderedDict[tuple[Any, ...], TrainedModel] = OrderedDict()
+_fitted_lock = threading.Lock()
+
+
+def trained(plan: TrainingPlan) -> TrainedModel:
+    """The model `plan` trains, fitted on first use and shared by every identical training."""
+    key = plan.key
+    with _fitted_lock:
+        if key is not None and key in _fitted:
+            _fitted.move_to_end(key)
+            return _fitted[key]
+    try:
+        detector = fit(plan.training.values)
+    except NotEnoughData as exc:  # plan_training checked the rows; kept for a caller that did not
+        raise TrainingRefused(str(exc)) from None
+    evaluation = None
+    if plan.evaluation is not None and plan.evaluation_window is not None:
+        scores = detector.score(plan.evaluation.values)
+        evaluation = evaluate(sensors=plan.sensors, window=plan.evaluation_window, labels=plan.labels,
+                              times=plan.evaluation.times, anomaly=scores.anomaly, prediction=scores.prediction,
+                              contributions=scores.contributions, step=plan.step)
+    model = TrainedModel(detector, plan.sensors, plan.step, plan.off_condition, evaluation)
+    if key is None:
+        return model
+    with _fitted_lock:
+        _fitted[key] = model
+        while len(_fitted) > _CACHE_SIZE:
+            _fitted.popitem(last=False)
+    return model
 
 
 @dataclass(eq=False)
 class ModelVersion:
-    model: Model
+    """One version of a model: its training on the clock and what it produced."""
+
     number: int
+    arn: str
     source_type: str
     created_at: datetime
     state: ManagedState
-    # What training found (or what the import copied): metrics, quality, or why it failed.
-    outcome: TrainingOutcome
     schema: DatasetSchema
-    # The request fields the version was made with, as DescribeModelVersion reports them (AWS names).
-    settings: dict[str, Any]
-    # RETRAINING: the prior active version's metrics on this version's data, the days of data it had, and
-    # what the scheduler decided (AutoPromotionResult, AutoPromotionResultReason).
+    # The request fields the version was trained with, echoed by DescribeModelVersion and DescribeModel.
+    settings: dict[str, Any] = field(default_factory=dict)
+    plan: TrainingPlan | None = None
+    failed_reason: str | None = None
+    _trained: TrainedModel | None = field(default=None, repr=False)
+    # RETRAINING: the prior active version's metrics on this version's data, the days of data it had, and what
+    # the scheduler decided (AutoPromotionResult, AutoPromotionResultReason); see retraining.py.
     prior_metrics: str | None = None
     available_days: int | None = None
     promotion: tuple[str, str] | None = None
-    # IMPORT: the version it was copied from.
+    # IMPORT: the version it was copied from (imports.py).
     source_arn: str | None = None
-
-    @property
-    def arn(self) -> str:
-        return f"{self.model.arn}/model-version/{self.number}"
 
     @property
     def status(self) -> str:
         return self.state.status
 
     @property
-    def finished_at(self) -> datetime | None:
-        return None if self.status in IN_PROGRESS else self.state.since
+    def model(self) -> TrainedModel:
+        """The fitted model (only for a SUCCESS version)."""
+        assert self.plan is not None, "a version without a training plan has no model"
+        if self._trained is None:
+            self._trained = trained(self.plan)
+        return self._trained
 
     @property
-    def succeeded_at(self) -> datetime | None:
-        periods = self.state.periods("SUCCESS")
-        return periods[0][0] if periods else None
+    def metrics(self) -> str | None:
+        """ModelMetrics: only with an evaluation window ("only available if evaluation data is provided")."""
+        if self.status != "SUCCESS" or self.plan is None:
+            return None
+        evaluation = self.model.evaluation
+        return evaluation.metrics if evaluation else None
 
-    def summary(self) -> dict[str, Any]:
-        summary: dict[str, Any] = {
-            "ModelName": self.model.name,
-            "ModelArn": self.model.arn,
-            "ModelVersion": self.number,
-            "ModelVersionArn": self.arn,
-            "CreatedAt": self.created_at,
-            "Status": self.status,
-            "SourceType": self.source_type,
-        }
-        if self.status == "SUCCESS" and self.outcome.quality:
-            summary["ModelQuality"] = self.outcome.quality
-        return summary
+    @property
+    def quality(self) -> str | None:
+        if self.status != "SUCCESS":
+            return None
+        evaluation = self.model.evaluation if self.plan is not None else None
+        return evaluation.quality if evaluation else QUALITY_UNKNOWN
 
-    def result_fields(self) -> dict[str, Any]:
-        """What the version's training (or import) produced: shared by DescribeModelVersion and, for the active
-        version, DescribeModel."""
+    def training_fields(self) -> dict[str, Any]:
+        """The fields DescribeModel and DescribeModelVersion share about this version's training."""
+        fields: dict[str, Any] = {"Schema": self.schema.to_json(), **self.settings}
+        status = self.status
+        if status in ("SUCCESS", "FAILED") and self.source_type != "IMPORT":
+            fields["TrainingExecutionStartTime"] = self.created_at
+            fields["TrainingExecutionEndTime"] = self.state.since
+        if status == "FAILED":
+            fields["FailedReason"] = self.failed_reason
+        elif status == "SUCCESS":
+            metrics = self.metrics
+            if metrics is not None:
+                fields["ModelMetrics"] = metrics
+            fields["ModelQuality"] = self.quality
+        return fields
+
+    def lineage_fields(self) -> dict[str, Any]:
+        """What a retraining or an import adds to DescribeModelVersion (and, for the active version, DescribeModel)."""
         fields: dict[str, Any] = {}
-        finished = self.finished_at
-        if self.source_type == IMPORT:
+        if self.source_type == "IMPORT":
+            # An import job, not a training: its start and end are ImportJob times.
             fields["ImportJobStartTime"] = self.created_at
-            if finished is not None:
-                fields["ImportJobEndTime"] = finished
+            if self.status not in ("IN_PROGRESS", "IMPORT_IN_PROGRESS"):
+                fields["ImportJobEndTime"] = self.state.since
             if self.source_arn:
                 fields["SourceModelVersionArn"] = self.source_arn
-        else:
-            fields["TrainingExecutionStartTime"] = self.created_at
-            if finished is not None:
-                fields["TrainingExecutionEndTime"] = finished
-        status = self.status
-        if status == "FAILED" and self.outcome.failed_reason:
-            fields["FailedReason"] = self.outcome.failed_reason
-        elif status == "SUCCESS":
-            if self.outcome.metrics:
-                fields["ModelMetrics"] = self.outcome.metrics
-            if self.outcome.quality:
-                fields["ModelQuality"] = self.outcome.quality
-        if self.prior_metrics and status == "SUCCESS":
+        if self.prior_metrics and self.status == "SUCCESS":
             fields["PriorModelMetrics"] = self.prior_metrics
         return fields
 
-    def describe(self) -> dict[str, Any]:
-        described: dict[str, Any] = {
-            **self.summary(),
-            "DatasetName": self.model.dataset.name,
-            "DatasetArn": self.model.dataset.arn,
-            "Schema": self.schema.to_json(),
-            **self.settings,
-            **self.result_fields(),
-            "LastUpdatedTime": self.state.since,
-        }
-        if self.model.model_diagnostics_output_configuration is not None:
-            described["ModelDiagnosticsOutputConfiguration"] = self.model.model_diagnostics_output_configuration
+    def version_fields(self) -> dict[str, Any]:
+        """DescribeModelVersion's fields of a retraining or an import."""
+        fields = self.lineage_fields()
         if self.available_days is not None:
-            described["RetrainingAvailableDataInDays"] = self.available_days
-        if self.promotion is not None:
-            described["AutoPromotionResult"], described["AutoPromotionResultReason"] = self.promotion
-        return described
-
-
-def version_settings(model: Model, windows: dict[str, datetime] | None = None) -> dict[str, Any]:
-    """The model's request fields a new version is made with, as DescribeModelVersion reports them."""
-    settings: dict[str, Any] = {}
-    for key, value in (("LabelsInputConfiguration", model.labels_input_configuration), ("RoleArn", model.role_arn),
-                       ("DataPreProcessingConfiguration", model.data_pre_processing_configuration),
-                       ("OffCondition", model.off_condition), ("ServerSideKmsKeyId", model.kms_key_arn)):
-        if value is not None:
-            settings[key] = value
-    settings.update(model.time_windows if windows is None else windows)
-    return settings
-
-
-def first_version(model: Model, source_type: str = TRAINING, source_arn: str | None = None) -> ModelVersion:
-    """Version 1 of a new model: it shares the model's own status and training outcome."""
-    version = ModelVersion(model, 1, source_type, model.created_at, model.state, model.outcome, model.schema,
-                           version_settings(model), source_arn=source_arn)
-    model.versions.append(version)
-    return version
-
-
-# -- which version is active ------------------------------------------------------------------------------------
-def timeline(model: Model) -> list[tuple[datetime, ModelVersion]]:
-    """(since when, version) for every activation so far, oldest first."""
-    succeeded = [(at, version) for version in model.versions if (at := version.succeeded_at) is not None]
-    if not succeeded:
-        return []
-    first = min(succeeded, key=lambda item: (item[0], item[1].number))
-    return [first, *model.activations]
-
-
-def active_version(model: Model, at: datetime | None = None) -> ModelVersion | None:
-    """The version active at `at` (by default now): the one inference uses."""
-    active: ModelVersion | None = None
-    for since, version in timeline(model):
-        if at is not None and since > at:
-            break
-        active = version
-    return active
-
-
-def current_version(model: Model) -> ModelVersion | None:
-    """The version DescribeModel speaks of: the active one, else the latest (a model still training or failed)."""
-    return active_version(model) or (model.versions[-1] if model.versions else None)
-
-
-def latest_retraining(model: Model) -> ModelVersion | None:
-    return next((v for v in reversed(model.versions) if v.source_type == RETRAINING), None)
-
-
-def model_version_fields(model: Model) -> dict[str, Any]:
-    """DescribeModel's version fields: the active and previous versions, and the latest scheduled retraining."""
-    fields: dict[str, Any] = {}
-    history = timeline(model)
-    if history:
-        since, active = history[-1]
-        fields.update(ActiveModelVersion=active.number, ActiveModelVersionArn=active.arn,
-                      ModelVersionActivatedAt=since)
-        if len(history) > 1:
-            previous_since, previous = history[-2]
-            fields.update(PreviousActiveModelVersion=previous.number, PreviousActiveModelVersionArn=previous.arn,
-                          PreviousModelVersionActivatedAt=previous_since)
-    retraining = latest_retraining(model)
-    if retraining is not None:
-        fields.update(LatestScheduledRetrainingStatus=retraining.status,
-                      LatestScheduledRetrainingModelVersion=retraining.number,
-                      LatestScheduledRetrainingStartTime=retraining.created_at)
-        if retraining.available_days is not None:
-            fields["LatestScheduledRetrainingAvailableDataInDays"] = retraining.available_days
-        if retraining.status == "FAILED" and retraining.outcome.failed_reason:
-            fields["LatestScheduledRetrainingFailedReason"] = retraining.outcome.failed_reason
-    return fields
-
-
-def next_number(model: Model) -> int:
-    return max((v.number for v in model.versions), default=0) + 1
-
-
-class VersionOperations(LookoutEquipmentBase):
-    """DescribeModelVersion, ListModelVersions and UpdateActiveModelVersion."""
-
-    def model_version(self, model_name: str, number: int) -> ModelVersion:
-        model = self.model(model_name)
-        version = next((v for v in model.versions if v.number == number), None)
-        if version is None:
-            raise not_found(f"Version of model {model_name}", str(number))
-        return version
-
-    def describe_model_version(self, *, model_name: str, model_version: int) -> ModelVersion:
-        return self.model_version(model_name, int(model_version))
-
-    def list_model_versions(self, *, model_name: str, next_token: str | None = None, max_results: int | None = None,
-                            status: str | None = None, source_type: str | None = None,
-                            created_at_end_time: datetime | None = None,
-                            created_at_start_time: datetime | None = None, max_model_version: int | None = None,
-                            min_model_version: int | None = None) -> Page[ModelVersion]:
-        model = self.model(model_name)
-        found = [
-            v for v in model.versions
-            if (not status or v.status == status) and (not source_type or v.source_type == source_type)
-            and (created_at_start_time is None or v.created_at >= created_at_start_time)
-            and (created_at_end_time is None or v.created_at <= created_at_end_time)
-            and (min_model_version is None or v.number >= min_model_version)
-            and (max_model_version is None or v.number <= max_model_version)
-        ]
-        return self._page("ListModelVersions", found, lambda v: v.number, next_token, max_results)
-
-    def update_active_model_version(self, *, model_name: str,
-                                    model_version: int) -> tuple[ModelVersion, ModelVersion | None]:
-        """Activate a version; returns (now active, active before). Activating the active version changes nothing."""
-        version = self.model_version(model_name, int(model_version))
-        if version.status in IN_PROGRESS:
-            raise ConflictException(f"Version {version.number} of model {model_name} is {version.status}; "
-                                    "activate it once it has succeeded")
-        if version.status != "SUCCESS":
-            raise ValidationException(f"Version {version.number} of model {model_name} is {version.status}: only a "
-                                      "version in the SUCCESS state can be activated")
-        model = version.model
-        history = timeline(model)
-        if history and history[-1][1] is version:
-            return version, history[-2][1] if len(history) > 1 else None
-        previous = history[-1][1] if history else None
-        model.activations.append((self.now, version))
-        model.last_updated = self.now
-        return version, previous
+            fields["RetrainingAvailableDataInDays"] = self.available_days
+        if self.promotion is not None and self.status not in ("IN_PROGRESS", "IMPORT_IN_PROGRESS"):
+            fields["AutoPromotionResult"], fields["AutoPromotionResultReason"] = self.promotion
+        return fields
