@@ -256,10 +256,11 @@ class ModelProvider(NamedResourceProvider):
             return None
         metrics, prior = found.get("ModelMetrics"), found.get("PriorModelMetrics")
         versions = self.versions(name)
-        source = None
-        if versions and versions[0]["SourceType"] == "IMPORT":
-            first = self.call("DescribeModelVersion", ModelName=name, ModelVersion=versions[0]["ModelVersion"])
-            source = first.get("SourceModelVersionArn")
+        # The training inputs are what CreateModel made the first version with: DescribeModel may speak of the
+        # active version, which a retraining made from other windows.
+        first = (self.call_unless_gone("DescribeModelVersion", ModelName=name, ModelVersion=versions[0]["ModelVersion"])
+                 if versions else None) or found
+        source = first.get("SourceModelVersionArn") if first.get("SourceType") == "IMPORT" else None
         # An imported model's training settings are its source's, not inputs of this stack.
         trained = source is None
         return {
@@ -267,12 +268,12 @@ class ModelProvider(NamedResourceProvider):
             "dataset_name": found["DatasetName"],
             "role_arn": found.get("RoleArn"),
             "labels_input_configuration": snake_keys(found.get("LabelsInputConfiguration")),
-            **{key: canonical_timestamp(iso(found[aws_key])) if found.get(aws_key) and trained else None
+            **{key: canonical_timestamp(iso(first[aws_key])) if first.get(aws_key) and trained else None
                for key, aws_key in zip(TIME_INPUTS, ("TrainingDataStartTime", "TrainingDataEndTime",
                                                      "EvaluationDataStartTime", "EvaluationDataEndTime"), strict=True)},
-            "data_pre_processing_configuration": (snake_keys(found.get("DataPreProcessingConfiguration")) or None
+            "data_pre_processing_configuration": (snake_keys(first.get("DataPreProcessingConfiguration")) or None
                                                   if trained else None),
-            "off_condition": found.get("OffCondition") if trained else None,
+            "off_condition": first.get("OffCondition") if trained else None,
             "model_diagnostics_output_configuration": snake_keys(found.get("ModelDiagnosticsOutputConfiguration")),
             "tags": self.observed_tags(found["ModelArn"]),
             "active_model_version": found.get("ActiveModelVersion"),

@@ -35,6 +35,12 @@ def emulator_clock() -> Clock:
     return Clock(origin=DEFAULT_ORIGIN)
 
 
+@pytest.fixture(autouse=True)
+def an_hour_of_training(emulator: Emulator) -> None:
+    """Each training (retrainings too) takes an hour: the pinned-version waits below are measured against it."""
+    emulator.faults.update({"durations": {"training": 3600}})
+
+
 @contextmanager
 def as_account(monkeypatch: pytest.MonkeyPatch, account: str) -> Iterator[None]:
     """The providers' calls made with another account's (12-digit) access key, as its pipeline would."""
