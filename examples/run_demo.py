@@ -325,7 +325,7 @@ def run_retraining_demo(pulumi: str, workdir: Path, env: dict[str, str], endpoin
     lookout = boto3.client("lookoutequipment", endpoint_url=endpoint_url, region_name=REGION)
     found = lookout.list_model_versions(ModelName=outputs["modelName"])["ModelVersionSummaries"]
     say(f"The refresh recorded what the retraining made; the model's versions now: "
-        f"{[(v['ModelVersion'], v['SourceType'], v['Status']) for v in found]}; version "
+        f"{sorted((v['ModelVersion'], v['SourceType'], v['Status']) for v in found)}; version "
         f"{lookout.describe_model(ModelName=outputs['modelName'])['ActiveModelVersion']} is active "
         "(MANUAL promotion: a new version waits for you).")
     say("Activate the retrained version: one configuration change.")
