@@ -23,6 +23,7 @@ from botocore import xform_name
 from ..service_model import service_model
 from . import backends as registry
 from . import iam
+from .iam_policy import Decision
 from .core.backend import BackendDict
 from .core.clock import Clock
 from .core.exceptions import (
@@ -69,8 +70,10 @@ class Emulator:
     def __init__(self, *, clock: Clock | None = None, faults: Faults | None = None,
                  quotas: Mapping[str, int] | None = None, enforce_iam: bool = False) -> None:
         self.clock = clock or Clock()
-        # Authorize every request as its signer, by its IAM policies in moto's IAM (see iam.py).
+        # Authorize every request as its signer, by its IAM policies in moto's IAM (see iam.py); each decision is
+        # kept, in order, as an account's trail of authorizations would be.
         self.enforce_iam = enforce_iam
+        self.iam_decisions: list[Decision] = []
         self.faults = faults or Faults()
         # Raised service quotas, as an account would get them on request: e.g. {"models": 100}.
         self.quotas = Quotas(quotas, defaults=registry.default_quotas)
@@ -115,6 +118,7 @@ class Emulator:
         with self._lock:
             self._backends.clear()
             self.calls.clear()
+            self.iam_decisions.clear()
 
     # -- the call log ---------------------------------------------------------------------------
     def operations(self, service: str | None = None) -> list[str]:

@@ -57,5 +57,6 @@ def enforce(emulator: Emulator, service: str, operation: str, params: Mapping[st
     context = RequestContext(account, region, principal_arn, arn_of=arn_of, tags_of=tags_of,
                              keys={"aws:CurrentTime": emulator.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")})
     decision = authorize(documents, service, operation, params, context)
+    emulator.iam_decisions.append(decision)
     if not decision.allowed:
         raise AccessDeniedException(decision.message)
