@@ -177,7 +177,7 @@ class NamedResourceProvider(BaseProvider):
         observed = self.observe(name, props)
         if observed is None:
             raise MlopsError(f"{self.subject(name)} disappeared while it was being created or updated")
-        return {**observed, **self.carried_inputs(props)}
+        return self.stored_outputs({**observed, **self.carried_inputs(props)})
 
     def require(self, name: str) -> dict[str, Any]:
         found = self.find(name)

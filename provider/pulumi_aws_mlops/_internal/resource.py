@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 import pulumi
@@ -23,6 +24,14 @@ def output_names(resource_class: type[pulumi.dynamic.Resource]) -> list[str]:
     return list(names)
 
 
+@cache
+def _evaluate_annotations(resource_class: type[pulumi.dynamic.Resource]) -> None:
+    """Turn the class's typed outputs, written as strings (`from __future__ import annotations`), into the types they
+    name, once. The SDK reads them for every resource it registers, and would otherwise compile each string again
+    (typing.ForwardRef): two thirds of what a 100-dataset `pulumi preview` spent on them."""
+    resource_class.__annotations__ = inspect.get_annotations(resource_class, eval_str=True)
+
+
 def resource_props(
     resource_class: type[pulumi.dynamic.Resource], resource_name: str, args: Any, overrides: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -31,6 +40,7 @@ def resource_props(
     Output keys must be present (as None) for Pulumi to keep them on the resource; the seed lets the
     provider give an unnamed resource the same name again when an interrupted create is retried.
     """
+    _evaluate_annotations(resource_class)
     props: dict[str, Any] = dict.fromkeys(output_names(resource_class))
     if args is not None:
         props.update({f.name: getattr(args, f.name) for f in dataclasses.fields(args)})

@@ -24,12 +24,15 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import jmespath
 from botocore import xform_name
 from botocore.exceptions import ClientError
-from botocore.waiter import SingleWaiterConfig, WaiterModel
+
+if TYPE_CHECKING:
+    from botocore.waiter import SingleWaiterConfig
 
 from .errors import ResourceFailedError, WaitCancelledError, WaitTimeoutError
 from .reporting import progress
@@ -98,23 +101,46 @@ class Waiter:
 def load_waiters(
     definitions: dict[str, dict[str, Any]],
     percent: Mapping[str, Callable[[Mapping[str, Any]], float | None]] | None = None,
-) -> dict[str, Waiter]:
-    """Parse waiters written in botocore's format with our extra keys `description`, `typicalSeconds`, `reasonPaths`."""
-    model = WaiterModel({"version": 2, "waiters": definitions})
-    waiters = {}
-    for name, definition in definitions.items():
-        config = model.get_waiter(name)
-        status_paths = [a.argument for a in config.acceptors if a.matcher == "path"]
-        waiters[name] = Waiter(
-            name=name,
-            config=config,
-            description=definition["description"],
-            status_path=status_paths[0] if status_paths else "",
-            typical_seconds=float(definition["typicalSeconds"]),
-            reason_paths=tuple(definition.get("reasonPaths", ())),
-            percent=(percent or {}).get(name),
-        )
-    return waiters
+) -> Mapping[str, Waiter]:
+    """Waiters written in botocore's format with our extra keys `description`, `typicalSeconds`, `reasonPaths`,
+    parsed at their first use (a preview waits for nothing, and botocore's waiter module is slow to import)."""
+    return _Waiters(definitions, dict(percent or {}))
+
+
+class _Waiters(Mapping[str, Waiter]):
+    def __init__(self, definitions: dict[str, dict[str, Any]],
+                 percent: dict[str, Callable[[Mapping[str, Any]], float | None]]) -> None:
+        self._definitions = definitions
+        self._percent = percent
+
+    @cached_property
+    def _parsed(self) -> dict[str, Waiter]:
+        from botocore.waiter import WaiterModel
+
+        model = WaiterModel({"version": 2, "waiters": self._definitions})
+        waiters = {}
+        for name, definition in self._definitions.items():
+            config = model.get_waiter(name)
+            status_paths = [a.argument for a in config.acceptors if a.matcher == "path"]
+            waiters[name] = Waiter(
+                name=name,
+                config=config,
+                description=definition["description"],
+                status_path=status_paths[0] if status_paths else "",
+                typical_seconds=float(definition["typicalSeconds"]),
+                reason_paths=tuple(definition.get("reasonPaths", ())),
+                percent=self._percent.get(name),
+            )
+        return waiters
+
+    def __getitem__(self, name: str) -> Waiter:
+        return self._parsed[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._definitions)
+
+    def __len__(self) -> int:
+        return len(self._definitions)
 
 
 # -- cancellation ----------------------------------------------------------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from pydantic import PlainSerializer, PlainValidator, model_validator
+from pydantic import PlainSerializer, PlainValidator, ValidationInfo, model_validator
 
-from .._internal.inputs import AwsShape, aws, aws_tags, json_document
+from .._internal.inputs import AwsShape, aws, aws_tags, json_document, judged_before
 from ..dataset_schema import canonical_document
 
 SERVICE = "lookoutequipment"
@@ -33,11 +33,14 @@ Tags = Annotated[dict[str, str], aws_tags(SERVICE, "CreateDatasetRequest")]
 # emulator and the resources share its parser and limits (`dataset_schema.py`).
 # One check or diff validates the same document object several times (auto-name, model, normalize):
 # remember the last few results by identity, holding the objects so an id is never reused meanwhile.
+# A document equal to the one check returned last time is not walked at all (`judged_before`).
 _recent: dict[int, tuple[Any, dict[str, Any]]] = {}
 
 
-def canonical_schema(document: Any) -> dict[str, Any]:
+def canonical_schema(document: Any, info: ValidationInfo) -> dict[str, Any]:
     """The schema document checked and in canonical form (exact keys, no extra whitespace or order noise)."""
+    if judged_before(document, info):
+        return document  # type: ignore[no-any-return]
     hit = _recent.get(id(document))
     if hit is not None and hit[0] is document:
         return hit[1]
