@@ -40,7 +40,7 @@ _recent: dict[int, tuple[Any, dict[str, Any]]] = {}
 def canonical_schema(document: Any, info: ValidationInfo) -> dict[str, Any]:
     """The schema document checked and in canonical form (exact keys, no extra whitespace or order noise)."""
     if judged_before(document, info):
-        return document  # type: ignore[no-any-return]
+        return document
     hit = _recent.get(id(document))
     if hit is not None and hit[0] is document:
         return hit[1]
