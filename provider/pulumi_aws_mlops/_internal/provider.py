@@ -139,7 +139,8 @@ class BaseProvider(ResourceProvider):
         by_digest = {key for key in self.fields.once if key not in olds and DIGESTS_KEY in olds}
         new_inputs = {k: v for k, v in news.items() if k in fields and k not in by_digest}
         old_inputs = {k: v for k, v in olds.items() if k in fields}
-        unknown = {k for k, v in news.items() if k in fields and contains_unknown(v)}
+        # An unknown in a value compared by digest changes the digest: no need to walk it for one.
+        unknown = {k for k, v in news.items() if k in fields and k not in by_digest and contains_unknown(v)}
         # Identical values need no normalizing: only the differing ones may differ in form alone.
         differing = {k for k in old_inputs.keys() | new_inputs.keys() if old_inputs.get(k) != new_inputs.get(k)}
         new_inputs = {k: v for k, v in new_inputs.items() if k in differing}
