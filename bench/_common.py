@@ -53,9 +53,9 @@ def model_inputs(dataset: str, seed: str = "bench/dev/model") -> dict[str, objec
     }
 
 
-def table(title: str, rows: list[tuple[str, str, str, str]]) -> None:
+def table(title: str, rows: list[tuple[str, ...]]) -> None:
     print(f"\n{title}")
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
 

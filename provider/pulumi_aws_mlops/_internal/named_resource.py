@@ -10,7 +10,9 @@ tags are kept in sync on the ARN without ever touching the owner tag.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, ClassVar, Literal, NamedTuple
 
 from botocore import xform_name
@@ -41,6 +43,11 @@ class Created(NamedTuple):
     took_over: bool = False
 
 
+# Descriptions fetched a moment ago that `find` hands out instead of describing again (see `known_description`),
+# per thread: the provider host serves many resources at once with one provider object.
+_known = threading.local()
+
+
 class NamedResourceProvider(BaseProvider):
     create_operation: ClassVar[str]
     describe_operation: ClassVar[str]
@@ -66,8 +73,23 @@ class NamedResourceProvider(BaseProvider):
             raise
 
     def find(self, name: str) -> dict[str, Any] | None:
-        """One describe call; a missing resource is None, not an error."""
+        """One describe call; a missing resource is None, not an error. Within `known_description`, the description
+        it was given instead, once."""
+        known: dict[str, dict[str, Any]] = getattr(_known, "descriptions", {})
+        if name in known:
+            return known.pop(name)
         return self.call_unless_gone(self.describe_operation, **{self.name_key: name})
+
+    @contextmanager
+    def known_description(self, name: str, description: Mapping[str, Any] | None) -> Iterator[None]:
+        """Within the block, the first `find(name)` answers `description` (a describe response of `name` fetched a
+        moment ago, with nothing changed since: e.g. the poll that ended a wait) rather than describing again."""
+        saved = getattr(_known, "descriptions", None)
+        _known.descriptions = {name: dict(description)} if description is not None else {}
+        try:
+            yield
+        finally:
+            _known.descriptions = saved if saved is not None else {}
 
     def request(
         self, args: BaseModel, operation: Literal["create", "update"], only: Iterable[str] | None = None
@@ -138,12 +160,14 @@ class NamedResourceProvider(BaseProvider):
                  f"stack")
         return Created(found, adopted=True, took_over=True)
 
-    def created(self, name: str, props: dict[str, Any], created: Created) -> CreateResult:
-        """The create's result; a resource taken over is first brought to the declared inputs, as an update would."""
+    def created(self, name: str, props: dict[str, Any], created: Created,
+                described: Mapping[str, Any] | None = None) -> CreateResult:
+        """The create's result; a resource taken over is first brought to the declared inputs, as an update would.
+        `described`: as for `outputs`."""
         if created.took_over:
             olds = self.observe(name, props) or {}
             return CreateResult(name, self.update(name, olds, props).outs)
-        return CreateResult(name, self.outputs(name, props))
+        return CreateResult(name, self.outputs(name, props, described))
 
     def owner(self, props: Mapping[str, Any]) -> str | None:
         """The owner tag's value for this stack resource (None outside a Resource class, which sets the seed)."""
@@ -159,22 +183,26 @@ class NamedResourceProvider(BaseProvider):
         *,
         params: Mapping[str, Any] | None = None,
         percent: Callable[[Mapping[str, Any]], float | None] | None = None,
+        first: Mapping[str, Any] | None = None,
     ) -> WaitResult:
         """Wait with one of the service's waiters until it succeeds, fails, or `deadline` passes.
 
         The waiter describes `name` unless `params` say what else (an ingestion job of the dataset `name`);
-        `percent` reports progress the describe lacks.
+        `percent` reports progress the describe lacks; `first` is the waiter's call answered a moment ago, with
+        nothing changed since (it saves the first poll).
         """
         chosen = self.service.waiters[waiter]
         if percent is not None:
             chosen = dataclasses.replace(chosen, percent=percent)
         params = {self.name_key: name} if params is None else params
-        return wait(self.client(), chosen, params, deadline=deadline, subject=self.subject(name))
+        return wait(self.client(), chosen, params, deadline=deadline, subject=self.subject(name), first=first)
 
     # -- outputs --------------------------------------------------------------------------------------
-    def outputs(self, name: str, props: Mapping[str, Any]) -> dict[str, Any]:
-        """Outputs after create or update: what the service reports plus the inputs it does not store."""
-        observed = self.observe(name, props)
+    def outputs(self, name: str, props: Mapping[str, Any], described: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Outputs after create or update: what the service reports plus the inputs it does not store. `described`:
+        the describe response that ended the last wait, when nothing changed since; it saves describing again."""
+        with self.known_description(name, described):
+            observed = self.observe(name, props)
         if observed is None:
             raise MlopsError(f"{self.subject(name)} disappeared while it was being created or updated")
         return self.stored_outputs({**observed, **self.carried_inputs(props)})

@@ -212,12 +212,14 @@ def wait(
     deadline: Deadline,
     subject: str,
     schedule: Schedule | None = None,
+    first: Mapping[str, Any] | None = None,
 ) -> WaitResult:
     """Poll `waiter.operation` with `params` until an acceptor says success or failure, or `deadline` passes.
 
     `deadline` is the operation's (see `timeouts.Deadline`): its waits share it. `subject` names the
-    resource in messages, e.g. "Lookout for Equipment model 'pump-model'". Raises ResourceFailedError
-    (with the service's reason) or WaitTimeoutError, both carrying the last state seen and the expected ones.
+    resource in messages, e.g. "Lookout for Equipment model 'pump-model'". `first`: the answer to the same call that
+    the caller got a moment ago, taken as the first poll. Raises ResourceFailedError (with the service's reason) or
+    WaitTimeoutError, both carrying the last state seen and the expected ones.
     """
     clock = _time
     schedule = schedule or Schedule(waiter.typical_seconds)
@@ -237,7 +239,7 @@ def wait(
                 f"with it; the next `pulumi up` finds it and resumes the wait, without starting it again.",
                 last_state=last_status, expected_states=waiter.expected_states, elapsed=clock.now() - started,
             )
-        response = _call(operation, params)
+        response = dict(first) if first is not None and polls == 0 else _call(operation, params)
         polls += 1
         elapsed = clock.now() - started
         state = _match(waiter, response)

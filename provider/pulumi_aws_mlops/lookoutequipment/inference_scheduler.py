@@ -100,9 +100,10 @@ class InferenceSchedulerProvider(NamedResourceProvider):
         name = args.inference_scheduler_name
         deadline = self.deadline(props, "create")
         created = self.create_or_adopt(self.request(args, "create"), props)
-        if not created.took_over:  # a scheduler taken over is brought to every declared input by an update
-            self.converge(name, args.desired_state, deadline)
-        return self.created(name, props, created)
+        if created.took_over:  # a scheduler taken over is brought to every declared input by an update
+            return self.created(name, props, created)
+        described = self.converge(name, args.desired_state, deadline, found=created.description)
+        return self.created(name, props, created, described)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args: InferenceSchedulerInputs = self.parse(news)
@@ -111,57 +112,73 @@ class InferenceSchedulerProvider(NamedResourceProvider):
         if "tags" in changed:
             self.sync_tags(olds["arn"], args.tags)
         settings = changed & set(self.fields.update_members)
+        found = None
         if settings:
             # A retry of an update interrupted after UpdateInferenceScheduler finds the settings applied:
             # change only what the scheduler does not have yet, so it is not stopped and started again.
-            observed = self.observe(id_, news)
-            settings &= self.changed_keys(observed, news) if observed is not None else settings
+            found = self.find(id_)
+            settings &= self.changed_keys(self.described(found), news) if found is not None else settings
         if settings:
             # Settings change only while STOPPED: stop, update, and start again if it should run.
-            self.converge(id_, "STOPPED", deadline)
+            stopped = self.converge(id_, "STOPPED", deadline, found=found)
             # UpdateInferenceScheduler takes every setting, changed or not.
             self.call("UpdateInferenceScheduler", InferenceSchedulerName=id_, **self.request(args, "update"))
             progress(f"{self.subject(id_)}: updated {', '.join(sorted(settings))}")
-        self.converge(id_, args.desired_state, deadline)
-        return UpdateResult(self.outputs(id_, news))
+            # The update leaves it STOPPED: `stopped` still tells its status (not its settings, so it may only lead
+            # to a start, whose wait describes it afresh).
+            found = stopped if args.desired_state == "RUNNING" else None
+        described = self.converge(id_, args.desired_state, deadline, found=found)
+        return UpdateResult(self.outputs(id_, news, described))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         deadline = self.deadline(props, "delete")
-        if self.find(id_) is None:
+        found = self.find(id_)
+        if found is None:
             return
-        self.converge(id_, "STOPPED", deadline)
+        self.converge(id_, "STOPPED", deadline, found=found)
         if self.call_unless_gone("DeleteInferenceScheduler", InferenceSchedulerName=id_) is None:
             return
         self.wait_for("SchedulerDeleted", id_, deadline)
 
-    def converge(self, name: str, desired: DesiredState, deadline: Deadline) -> None:
-        """Start or stop the scheduler as needed and wait until it is in the desired state."""
-        found = self.find(name)
+    def converge(self, name: str, desired: DesiredState, deadline: Deadline,
+                 found: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Start or stop the scheduler as needed and wait until it is in the desired state; the description it ends
+        with. `found`: the scheduler described a moment ago, if the caller has it (a wait that follows it with nothing
+        changed in between takes it as its first poll)."""
+        found = found or self.find(name)
         if found is None:
             raise MlopsError(f"{self.subject(name)} does not exist")
         status = found["Status"]
         if desired == "RUNNING":
             if status in ("STOPPED", "STOPPING"):
                 if status == "STOPPING":
-                    self.wait_for("SchedulerStopped", name, deadline)
+                    self.wait_for("SchedulerStopped", name, deadline, first=found)
                 self.call("StartInferenceScheduler", InferenceSchedulerName=name)
                 progress(f"{self.subject(name)}: starting")
+                return self.wait_for("SchedulerRunning", name, deadline).response
             if status != "RUNNING":
-                self.wait_for("SchedulerRunning", name, deadline)
+                return self.wait_for("SchedulerRunning", name, deadline, first=found).response
         else:
             if status in ACTIVE:
                 if status == "PENDING":
                     # A scheduler that is starting cannot be stopped until it runs.
-                    self.wait_for("SchedulerRunning", name, deadline)
+                    self.wait_for("SchedulerRunning", name, deadline, first=found)
                 self.call("StopInferenceScheduler", InferenceSchedulerName=name)
                 progress(f"{self.subject(name)}: stopping")
+                return self.wait_for("SchedulerStopped", name, deadline).response
             if status != "STOPPED":
-                self.wait_for("SchedulerStopped", name, deadline)
+                return self.wait_for("SchedulerStopped", name, deadline, first=found).response
+        return found
 
     def observe(self, name: str, props: Mapping[str, Any]) -> dict[str, Any] | None:
         found = self.find(name)
         if found is None:
             return None
+        return {**self.described(found), "tags": self.observed_tags(found["InferenceSchedulerArn"])}
+
+    @staticmethod
+    def described(found: Mapping[str, Any]) -> dict[str, Any]:
+        """What a description says, as outputs (all but the tags, which take a call of their own)."""
         status = found["Status"]
         return {
             "inference_scheduler_name": found["InferenceSchedulerName"],
@@ -171,7 +188,6 @@ class InferenceSchedulerProvider(NamedResourceProvider):
             "data_input_configuration": snake_keys(found.get("DataInputConfiguration")),
             "data_output_configuration": snake_keys(found.get("DataOutputConfiguration")),
             "role_arn": found.get("RoleArn"),
-            "tags": self.observed_tags(found["InferenceSchedulerArn"]),
             # What it is doing, in the vocabulary of the input: drift shows up as a desired_state change.
             "desired_state": "RUNNING" if status in ACTIVE else "STOPPED",
             "arn": found["InferenceSchedulerArn"],

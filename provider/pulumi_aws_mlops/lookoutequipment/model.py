@@ -129,12 +129,12 @@ class ModelProvider(NamedResourceProvider):
             self.delete_model(name)
             created = self.create_or_adopt(request, props)
         try:
-            self.wait_for("ModelTrained", name, deadline)
+            trained = self.wait_for("ModelTrained", name, deadline)
         except ResourceFailedError:
             # A failed model cannot be retrained in place: remove it so the next `up` starts clean.
             self.delete_model(name)
             raise
-        return self.created(name, props, created)
+        return self.created(name, props, created, trained.response)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args: ModelInputs = self.parse(news)
