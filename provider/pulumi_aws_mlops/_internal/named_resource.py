@@ -43,9 +43,10 @@ class Created(NamedTuple):
     took_over: bool = False
 
 
-# Descriptions fetched a moment ago that `find` hands out instead of describing again (see `known_description`),
-# per thread: the provider host serves many resources at once with one provider object.
+# What was learnt a moment ago and stands in for a call (see `known`), per thread: the provider host serves many
+# resources at once with one provider object.
 _known = threading.local()
+_UNSET: Any = object()
 
 
 class NamedResourceProvider(BaseProvider):
@@ -81,15 +82,18 @@ class NamedResourceProvider(BaseProvider):
         return self.call_unless_gone(self.describe_operation, **{self.name_key: name})
 
     @contextmanager
-    def known_description(self, name: str, description: Mapping[str, Any] | None) -> Iterator[None]:
-        """Within the block, the first `find(name)` answers `description` (a describe response of `name` fetched a
-        moment ago, with nothing changed since: e.g. the poll that ended a wait) rather than describing again."""
-        saved = getattr(_known, "descriptions", None)
+    def known(self, name: str, description: Mapping[str, Any] | None = None, tags: Any = _UNSET) -> Iterator[None]:
+        """Within the block, what was learnt a moment ago, with nothing changed since, answers in place of a call:
+        the first `find(name)` answers `description` (e.g. the poll that ended a wait), and the first `observed_tags`
+        answers `tags` (the user tags the resource was just created with, or just given)."""
+        saved = getattr(_known, "descriptions", None), getattr(_known, "tags", _UNSET)
         _known.descriptions = {name: dict(description)} if description is not None else {}
+        _known.tags = dict(tags) if isinstance(tags, Mapping) else tags
         try:
             yield
         finally:
-            _known.descriptions = saved if saved is not None else {}
+            _known.descriptions = saved[0] if saved[0] is not None else {}
+            _known.tags = saved[1]
 
     def request(
         self, args: BaseModel, operation: Literal["create", "update"], only: Iterable[str] | None = None
@@ -163,11 +167,11 @@ class NamedResourceProvider(BaseProvider):
     def created(self, name: str, props: dict[str, Any], created: Created,
                 described: Mapping[str, Any] | None = None) -> CreateResult:
         """The create's result; a resource taken over is first brought to the declared inputs, as an update would.
-        `described`: as for `outputs`."""
+        `described`: as for `outputs`. A resource this call created has the tags it was created with."""
         if created.took_over:
             olds = self.observe(name, props) or {}
             return CreateResult(name, self.update(name, olds, props).outs)
-        return CreateResult(name, self.outputs(name, props, described))
+        return CreateResult(name, self.outputs(name, props, described, tags_known=not created.adopted))
 
     def owner(self, props: Mapping[str, Any]) -> str | None:
         """The owner tag's value for this stack resource (None outside a Resource class, which sets the seed)."""
@@ -198,10 +202,13 @@ class NamedResourceProvider(BaseProvider):
         return wait(self.client(), chosen, params, deadline=deadline, subject=self.subject(name), first=first)
 
     # -- outputs --------------------------------------------------------------------------------------
-    def outputs(self, name: str, props: Mapping[str, Any], described: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def outputs(self, name: str, props: Mapping[str, Any], described: Mapping[str, Any] | None = None, *,
+                tags_known: bool = False) -> dict[str, Any]:
         """Outputs after create or update: what the service reports plus the inputs it does not store. `described`:
-        the describe response that ended the last wait, when nothing changed since; it saves describing again."""
-        with self.known_description(name, described):
+        the describe response that ended the last wait, when nothing changed since; it saves describing again.
+        `tags_known`: the resource's user tags are `props["tags"]` (it was just created with them, or they were just
+        set, or left as they were set): they are not listed again."""
+        with self.known(name, described, (props.get("tags") or {}) if tags_known else _UNSET):
             observed = self.observe(name, props)
         if observed is None:
             raise MlopsError(f"{self.subject(name)} disappeared while it was being created or updated")
@@ -224,7 +231,11 @@ class NamedResourceProvider(BaseProvider):
         return tags
 
     def observed_tags(self, arn: str) -> dict[str, str] | None:
-        """The user tags (the owner tag left out), None when there are none."""
+        """The user tags (the owner tag left out), None when there are none (within `known`, the tags it was given)."""
+        known = getattr(_known, "tags", _UNSET)
+        if known is not _UNSET:
+            _known.tags = _UNSET
+            return dict(known) or None
         return user_tags(self.tags_of(arn)) or None
 
     def sync_tags(self, arn: str, wanted: Mapping[str, str] | None) -> None:

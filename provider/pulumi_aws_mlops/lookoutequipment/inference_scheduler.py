@@ -128,7 +128,8 @@ class InferenceSchedulerProvider(NamedResourceProvider):
             # to a start, whose wait describes it afresh).
             found = stopped if args.desired_state == "RUNNING" else None
         described = self.converge(id_, args.desired_state, deadline, found=found)
-        return UpdateResult(self.outputs(id_, news, described))
+        # Its tags are the declared ones: synced above when they changed, as they were set when they did not.
+        return UpdateResult(self.outputs(id_, news, described, tags_known=True))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         deadline = self.deadline(props, "delete")
