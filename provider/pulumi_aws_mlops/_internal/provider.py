@@ -216,7 +216,7 @@ class BaseProvider(ResourceProvider):
         inputs hold it), under DIGESTS_KEY; diff compares the digest (`changed_keys`)."""
         once = self.fields.once
         stored = {key: value for key, value in outputs.items() if key not in once}
-        digests = {key: self.digest(key, outputs[key]) for key in sorted(once) if outputs.get(key) is not None}
+        digests = {key: digest for key in sorted(once) if (digest := self.digest(key, outputs.get(key))) is not None}
         if digests:
             stored[DIGESTS_KEY] = digests
         return stored

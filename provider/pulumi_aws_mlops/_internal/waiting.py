@@ -239,6 +239,7 @@ def wait(
                 f"with it; the next `pulumi up` finds it and resumes the wait, without starting it again.",
                 last_state=last_status, expected_states=waiter.expected_states, elapsed=clock.now() - started,
             )
+        sent = clock.now() - started
         response = dict(first) if first is not None and polls == 0 else _call(operation, params)
         polls += 1
         elapsed = clock.now() - started
@@ -261,7 +262,9 @@ def wait(
             progress(f"{subject}: {waiter.description}: {state_text}, {format_duration(elapsed)} elapsed{shown}")
             last_status = status
             next_report = elapsed + report_every
-        if elapsed >= budget:
+        # Only a poll sent once the deadline had passed may say it passed: an answer long on its way (a loaded
+        # machine, the emulator at 3600x, where one real second is an hour) tells of when it was asked, not of now.
+        if sent >= budget:
             raise WaitTimeoutError(
                 f"{subject}: timed out after {format_duration(elapsed)} waiting for {waiter.description}; "
                 f"still {status or 'pending'}. The resource is left as it is and the next `pulumi up` resumes "
@@ -269,7 +272,7 @@ def wait(
                 last_state=status, expected_states=waiter.expected_states, elapsed=elapsed,
             )
         delay = schedule.next_delay(elapsed, delay, clock.rng)
-        clock.sleep(min(delay, budget - elapsed))
+        clock.sleep(max(0.0, min(delay, budget - elapsed)))
 
 
 def _call(operation: Callable[..., dict[str, Any]], params: Mapping[str, Any]) -> dict[str, Any]:
