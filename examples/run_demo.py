@@ -13,6 +13,7 @@ The emulator is stopped whatever happens; the exit status is non-zero when any s
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import select
@@ -140,6 +141,8 @@ def run_with_cli(pulumi: str, workdir: Path, env: dict[str, str]) -> None:
     pulumi_cmd("stack", "init", STACK)
     pulumi_cmd("config", "set", "aws:region", REGION)
     pulumi_cmd("config", "set", "bucket", BUCKET)
+    # At the emulator's time scale an hour passes in seconds: deadlines a busy machine cannot run out.
+    pulumi_cmd("config", "set", "timeouts", json.dumps({"create": "100h", "update": "100h", "delete": "100h"}))
     pulumi_cmd("up", "--yes")
     say(pulumi_cmd("stack", "output", "--json", capture=True))
     say("\nReconfigure the inference scheduler: it is stopped, updated and started again.")

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+import sys
 from pathlib import Path
 
 from pulumi_aws_mlops.emulator.server import EmulatorServer
+from tests.servers import provider_env
 
 from .cli import Project
+from .conftest import EXAMPLES
 
 FIXTURE = Path(__file__).parent / "fixtures" / "lookout-equipment-state-16bb1e8.json"
 
@@ -26,14 +28,16 @@ def summary(output: str) -> list[tuple[str, str]]:
 
 
 def test_a_stack_written_by_the_previous_release_is_unchanged(
-    pump_server: EmulatorServer, project_of: Callable[[str, EmulatorServer], Project], tmp_path: Path
+    pulumi: str, pump_server: EmulatorServer, tmp_path: Path
 ) -> None:
     written = json.loads(FIXTURE.read_text())
     dataset = next(r for r in written["deployment"]["resources"] if r["type"].endswith(":Dataset"))
     assert "dataset_schema" in dataset["outputs"] and "__digests" not in dataset["outputs"], \
         "the fixture is the previous release's state"
 
-    project = project_of("lookout_equipment", pump_server)
+    # The configuration it was written with: the example's own deadlines (no preview or up here waits for anything).
+    project = Project.copy_of(EXAMPLES / "lookout_equipment", tmp_path, virtualenv=sys.prefix,
+                              env=provider_env(pump_server)).init({"aws:region": "us-east-1"}, timeouts=None)
     project.pulumi("stack", "import", "--file", str(FIXTURE))
     mark = len(pump_server.emulator.calls)
 
