@@ -1,7 +1,9 @@
 """Through the real Pulumi CLI, against the emulator server: what a stack costs beyond the cloud's own time.
 
 - `pulumi preview` of a stack of 100 datasets against a stack of 100 trivial dynamic resources (what any dynamic
-  resource costs the engine): the provider's own share of a preview. Goal <= 1.2x.
+  resource costs the engine): the provider's own share of a preview. Goal <= 1.2x. Beside it, 100 trivial resources
+  shaped like the datasets (the same properties, inputs and outputs, a provider that does nothing), against the same
+  trivial ones: what the engine and the SDK spend on that shape of properties, whatever the provider does.
 - `pulumi up` of 16 one-hour trainings against one, with `--parallel 16` (goal <= 1.3x: the waits overlap), and at
   the engine's default parallelism (reported).
 - The state of the 100-dataset stack, per dataset: what the resource keeps (its inputs and outputs, goal < 2 KB) and
@@ -29,9 +31,11 @@ from pathlib import Path
 import boto3
 
 from _common import BUCKET, PUMP, ROLE, Figure, Ratio, alternating, load, machine, table, write_results
+from pulumi_aws_mlops._internal.resource import output_names
 from pulumi_aws_mlops._internal.waiting import TIME_SCALE_ENV
 from pulumi_aws_mlops.emulator import Clock, Emulator
 from pulumi_aws_mlops.emulator.server import EmulatorServer
+from pulumi_aws_mlops.lookoutequipment import Dataset
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.e2e.cli import Project
@@ -78,6 +82,41 @@ class TrivialProvider(ResourceProvider):
 class Trivial(Resource):
     def __init__(self, name, props, opts=None):
         super().__init__(TrivialProvider(), name, props, opts)
+'''
+SHAPED = '''
+import json
+import pulumi
+from shaped import Shaped
+
+SCHEMA = json.loads({schema!r})
+for index in range(pulumi.Config().require_int("count")):
+    props = dict.fromkeys({outputs!r})
+    props.update({{"__name_seed": f"datasets/dev/dataset-{{index}}", "dataset_schema": SCHEMA, "role_arn": {role!r},
+                   "ingestion_input_configuration": {{"s3_input_configuration": {{"bucket": {bucket!r},
+                                                                                  "prefix": "pump/"}}}}}})
+    Shaped(f"dataset-{{index}}", props)
+'''
+SHAPED_PROVIDER = '''
+"""A dynamic resource that does nothing, with a dataset's inputs and outputs."""
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, Resource, ResourceProvider
+
+OUTPUTS = {outputs!r}
+
+
+class ShapedProvider(ResourceProvider):
+    def check(self, olds, news):
+        return CheckResult({{k: v for k, v in news.items() if v is not None and k != "__provider"}}, [])
+
+    def create(self, props):
+        return CreateResult(id_=props["__name_seed"].rsplit("/", 1)[-1], outs=dict(OUTPUTS))
+
+    def diff(self, _id, olds, news):
+        return DiffResult(changes=False)
+
+
+class Shaped(Resource):
+    def __init__(self, name, props, opts=None):
+        super().__init__(ShapedProvider(), name, props, opts)
 '''
 TRAININGS = '''
 import pulumi
@@ -145,7 +184,7 @@ def state_split(deployment: dict[str, object]) -> tuple[float, float, dict[str, 
     return kept, whole - kept, parts
 
 
-def previews(folder: Path) -> tuple[Ratio, Ratio, tuple[float, float, dict[str, float]], bool]:
+def previews(folder: Path) -> tuple[Ratio, Ratio, Ratio, tuple[float, float, dict[str, float]], bool]:
     with emulator(PREVIEW_TIME_SCALE) as server:
         datasets = project(folder, "datasets", {"__main__.py": DATASETS.format(
             schema=json.dumps(PUMP.schema()), role=ROLE, bucket=BUCKET)}, server, PREVIEW_TIME_SCALE)
@@ -154,10 +193,19 @@ def previews(folder: Path) -> tuple[Ratio, Ratio, tuple[float, float, dict[str, 
         for stack in (datasets, trivial):
             stack.set_config("count", str(STACK_SIZE))
             stack.up()
-        state = state_split(datasets.export()["deployment"])
-        no_change = all(unchanged(stack.preview().stdout) for stack in (datasets, trivial))
-        walls: dict[str, list[float]] = {"datasets": [], "trivial": []}
-        cpus: dict[str, list[float]] = {"datasets": [], "trivial": []}
+        deployment = datasets.export()["deployment"]
+        state = state_split(deployment)
+        first = next(r for r in deployment["resources"] if str(r["type"]).endswith(":Dataset"))
+        outputs = {k: v for k, v in first["outputs"].items() if k != "__provider"}
+        shaped = project(folder, "shaped", {
+            "__main__.py": SHAPED.format(schema=json.dumps(PUMP.schema()), outputs=output_names(Dataset), role=ROLE,
+                                         bucket=BUCKET),
+            "shaped.py": SHAPED_PROVIDER.format(outputs=outputs)}, server, PREVIEW_TIME_SCALE)
+        shaped.set_config("count", str(STACK_SIZE))
+        shaped.up()
+        no_change = all(unchanged(stack.preview().stdout) for stack in (datasets, trivial, shaped))
+        walls: dict[str, list[float]] = {"datasets": [], "trivial": [], "shaped": [], "trivial again": []}
+        cpus: dict[str, list[float]] = {name: [] for name in walls}
 
         def measure(name: str, stack: Project) -> Callable[[], float]:
             def run() -> float:
@@ -169,9 +217,11 @@ def previews(folder: Path) -> tuple[Ratio, Ratio, tuple[float, float, dict[str, 
             return run
 
         alternating(measure("datasets", datasets), measure("trivial", trivial), PREVIEW_ROUNDS)
+        alternating(measure("shaped", shaped), measure("trivial again", trivial), PREVIEW_ROUNDS)
         wall = Ratio(Figure(tuple(walls["datasets"])), Figure(tuple(walls["trivial"])))
         cpu = Ratio(Figure(tuple(cpus["datasets"])), Figure(tuple(cpus["trivial"])))
-        return wall, cpu, state, no_change
+        shape = Ratio(Figure(tuple(walls["shaped"])), Figure(tuple(walls["trivial again"])))
+        return wall, cpu, shape, state, no_change
 
 
 def trainings(folder: Path, parallel: str | None) -> Ratio:
@@ -204,7 +254,7 @@ def trainings(folder: Path, parallel: str | None) -> Ratio:
 def main() -> list[tuple[str, bool]]:
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as scratch:
         folder = Path(scratch)
-        wall, cpu, (kept, engine, parts), no_change = previews(folder)
+        wall, cpu, shape, (kept, engine, parts), no_change = previews(folder)
         parallel = trainings(folder, str(PARALLEL))
         default = trainings(folder, None)
 
@@ -217,6 +267,7 @@ def main() -> list[tuple[str, bool]]:
         (f"preview, {STACK_SIZE} datasets / {STACK_SIZE} trivial dynamic resources, wall time", figure(wall),
          "<= 1.2x", str(wall.value <= 1.2)),
         ("  the same, CPU time of all the command's processes", figure(cpu), "(reported)", "-"),
+        ("  trivial resources shaped like the datasets / trivial ones, wall time", figure(shape), "(reported)", "-"),
         (f"up, {PARALLEL} one-hour trainings / one, --parallel {PARALLEL}", figure(parallel), "<= 1.3x",
          str(parallel.value <= 1.3)),
         (f"up, {PARALLEL} one-hour trainings / one, default parallelism ({4 * (os.cpu_count() or 1)})",

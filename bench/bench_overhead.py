@@ -42,7 +42,7 @@ from pulumi_aws_mlops._internal.waiting import Schedule
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
 
-ROUNDS = 15
+ROUNDS = 31
 GOAL = 1.2
 SCHEDULER_SETTINGS = {
     "DataUploadFrequency": "PT5M",
