@@ -74,8 +74,8 @@ class NamedResourceProvider(BaseProvider):
             raise
 
     def find(self, name: str) -> dict[str, Any] | None:
-        """One describe call; a missing resource is None, not an error. Within `known_description`, the description
-        it was given instead, once."""
+        """One describe call; a missing resource is None, not an error. Within `known`, the description it was given
+        instead, once."""
         known: dict[str, dict[str, Any]] = getattr(_known, "descriptions", {})
         if name in known:
             return known.pop(name)

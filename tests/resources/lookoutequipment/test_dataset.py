@@ -161,3 +161,13 @@ def test_delete_of_a_dataset_in_use_explains(emulator: Emulator) -> None:
 
 def test_sample_data_schema_matches_files() -> None:
     assert set(sample_data.COMPONENTS) == {c["ComponentName"] for c in PUMP.schema()["Components"]}
+
+
+def test_a_new_dataset_reports_the_tags_it_was_created_with_and_a_refresh_reads_them(emulator: Emulator) -> None:
+    provider = DatasetProvider()
+    id_, outs = create(provider, dataset_inputs(tags={"team": "ml"}))
+    calls = [c.operation for c in emulator.calls]
+    assert outs["tags"] == {"team": "ml"}
+    assert "ListTagsForResource" not in calls[calls.index("CreateDataset"):], "created with them: not listed again"
+    lookout().tag_resource(ResourceArn=outs["arn"], Tags=[{"Key": "team", "Value": "ops"}])  # type: ignore[attr-defined]
+    assert provider.read(id_, outs).outs["tags"] == {"team": "ops"}, "a refresh reads what AWS has"
