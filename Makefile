@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench emulator pulumi clean
+.PHONY: demo test test-loaded lint bench emulator pulumi clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,15 @@ demo: $(STAMP)
 test: $(STAMP) pulumi
 	$(PY) -m pytest -q -p no:cacheprovider -n auto; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest ran no tests" >&2; exit 1; fi; exit $$status
+
+# The same suite with every core kept busy by a bounded CPU burner that the run starts and stops itself
+# (tests/support/burner.py), RUNS times in a row: no test may depend on how fast the machine is.
+RUNS ?= 3
+test-loaded: $(STAMP) pulumi
+	@for run in $$(seq $(RUNS)); do echo "== run $$run of $(RUNS), every core kept busy"; \
+	$(PY) -m pytest -q -p no:cacheprovider -n auto --cpu-burner $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest ran no tests" >&2; exit 1; fi; \
+	if [ $$status -ne 0 ]; then exit $$status; fi; done
 
 # zizmor audits the GitOps workflow users copy, offline (no GitHub API call, online audits off); parliament audits
 # the IAM permission policies (a trust policy has no Resource, which parliament reports on any trust policy).

@@ -27,7 +27,7 @@ from pathlib import Path
 import boto3
 import numpy as np
 
-from _common import table
+from _common import table, write_results
 from pulumi_aws_mlops.emulator import DEFAULT_ORIGIN, Clock, mock_mlops, sample_data
 from pulumi_aws_mlops.emulator.lookoutequipment import anomaly
 
@@ -190,4 +190,5 @@ def main(argv: list[str] | None = None) -> list[tuple[str, bool]]:
 
 if __name__ == "__main__":
     outcome = main(sys.argv[1:])
+    write_results(outcome)
     sys.exit(0 if all(ok for _, ok in outcome) else 1)

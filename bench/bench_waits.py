@@ -6,15 +6,12 @@ repeatable whatever the machine is doing. Lag = when the provider saw the end mi
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+import sys
+from datetime import timedelta
 
-from _common import dataset_inputs, model_inputs, table, virtual_emulator
+from _common import dataset_inputs, model_inputs, table, virtual_emulator, write_results
 from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedulerProvider, ModelProvider
-
-
-def _done_at(emulator: object, operation: str) -> datetime:
-    calls = [c for c in emulator.calls if c.operation == operation]  # type: ignore[attr-defined]
-    return calls[-1].at
 
 
 def training(duration: float) -> tuple[int, float]:
@@ -27,10 +24,10 @@ def training(duration: float) -> tuple[int, float]:
         provider.create(inputs)
         started = next(c.at for c in emulator.calls[before:] if c.operation == "CreateModel")
         polls = sum(1 for c in emulator.calls[before:] if c.operation == "DescribeModel" and c.error is None)
-        seen = [c.at for c in emulator.calls[before:] if c.operation == "DescribeModel"]
-        # The last describe before the observe-after-create is the one that saw SUCCESS.
-        detected = seen[-2] if len(seen) > 1 else seen[-1]
-        return polls, (detected - started).total_seconds() - duration
+        # The first describe once the training had ended is the one that saw SUCCESS.
+        ended = started + timedelta(seconds=duration)
+        detected = min(c.at for c in emulator.calls[before:] if c.operation == "DescribeModel" and c.at >= ended)
+        return polls, (detected - ended).total_seconds()
 
 
 def scheduler_start(duration: float) -> float:
@@ -49,12 +46,13 @@ def scheduler_start(duration: float) -> float:
         provider.create(inputs)
         calls = emulator.calls[before:]
         started = next(c.at for c in calls if c.operation == "CreateInferenceScheduler")
-        describes = [c.at for c in calls if c.operation == "DescribeInferenceScheduler"]
-        detected = describes[-2]
-        return (detected - started).total_seconds() - duration
+        ended = started + timedelta(seconds=duration)
+        detected = min(c.at for c in calls if c.operation == "DescribeInferenceScheduler" and c.at >= ended)
+        return (detected - ended).total_seconds()
 
 
 def main() -> list[tuple[str, bool]]:
+    logging.disable(logging.INFO)
     polls, lag = training(3600)
     short_lag = scheduler_start(30)
     table("Waits (virtual time, through the providers, emulator in-process)", [
@@ -67,4 +65,6 @@ def main() -> list[tuple[str, bool]]:
 
 
 if __name__ == "__main__":
-    main()
+    outcome = main()
+    write_results(outcome)
+    sys.exit(0 if all(ok for _, ok in outcome) else 1)

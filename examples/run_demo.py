@@ -265,6 +265,8 @@ def run_with_cli(pulumi: str, workdir: Path, env: dict[str, str], pump: Any) -> 
     pulumi_cmd("config", "set", "bucket", BUCKET)
     for key, value in windows(pump).items():
         pulumi_cmd("config", "set", key, value)
+    # At the emulator's time scale an hour passes in seconds: deadlines a busy machine cannot run out.
+    pulumi_cmd("config", "set", "timeouts", json.dumps({"create": "100h", "update": "100h", "delete": "100h"}))
     pulumi_cmd("up", "--yes")
     outputs = pulumi_cmd("stack", "output", "--json", capture=True)
     say(outputs)

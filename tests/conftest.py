@@ -19,8 +19,34 @@ from pulumi_aws_mlops.emulator import Clock, Emulator, mock_mlops, sample_data
 from pulumi_aws_mlops.emulator.server import EmulatorServer
 from tests.servers import pump_emulator
 from tests.support import lookoutequipment, sagemaker
+from tests.support.burner import Burner
 
 REGION = "us-east-1"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--cpu-burner", action="store_true",
+                     help="keep every core busy with a bounded CPU burner while the suite runs (make test-loaded)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The controller starts it (not each xdist worker): one burner process per core, for the whole run.
+    if config.getoption("--cpu-burner") and not hasattr(config, "workerinput"):
+        config.stash[_BURNER] = Burner().start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    burner = config.stash.get(_BURNER, None)
+    if burner is not None:
+        burner.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    burner = config.stash.get(_BURNER, None)
+    return f"cpu burner: {burner.running} processes keep the cores busy" if burner is not None else None
+
+
+_BURNER = pytest.StashKey[Burner]()
 
 # botocore's data files (service models, endpoint rules) parsed once per test process. Every test clears
 # the provider's client cache and moto renews boto3's default session, so each test would otherwise parse

@@ -21,6 +21,7 @@ Stack configuration (`pulumi config set KEY VALUE`), all optional; the defaults 
 | `kmsKeyId`               | unset: AWS owned key                                 | KMS key for dataset, model, scheduler |
 | `schemaFile`             | `pump-schema.json` beside this file                  | the dataset schema (InlineDataSchema JSON) |
 | `tags`                   | `{}`                                                 | tags for every resource (an object) |
+| `timeouts`               | 1h / 3h / 30m for the dataset / model / scheduler    | deadlines for every resource, e.g. `{"create": "6h"}`: generous ones against the emulator at a high time scale |
 
 Provider settings: `aws:region` (or AWS_REGION), `aws:profile`, and `aws-mlops:endpointUrl` (or AWS_ENDPOINT_URL) to
 reach the emulator.
@@ -58,6 +59,12 @@ bucket = config.get("bucket") or "lookout-equipment-demo"
 role_arn = config.get("roleArn") or "arn:aws:iam::123456789012:role/lookout-equipment-access"
 kms_key_id = config.get("kmsKeyId")
 tags: dict[str, str] = config.get_object("tags") or {}
+# Against the emulator at 3600x an hour passes in a second, and a busy machine can spend one answering a call:
+# `timeouts` then gives every resource deadlines that such a second cannot run out.
+deadlines: dict[str, str] = config.get_object("timeouts") or {}
+DATASET_TIMEOUTS = {**DATASET_TIMEOUTS, **deadlines}
+MODEL_TIMEOUTS = {**MODEL_TIMEOUTS, **deadlines}
+SCHEDULER_TIMEOUTS = {**SCHEDULER_TIMEOUTS, **deadlines}
 
 
 def s3_location(prefix_key: str, default: str) -> dict[str, str]:

@@ -47,6 +47,7 @@ Stack configuration (`pulumi config set KEY VALUE`), all optional; the defaults 
 | `samplePayloadUrl`   | `s3://sagemaker-shadow-test-data/payloads/churn.tar.gz` | sample requests for that job: one .tar.gz archive |
 | `payloadContentType` | `text/csv`                                       | their content type |
 | `tags`               | `{}`                                             | tags for every resource (an object)          |
+| `timeouts`           | 1h (experiment), 6h (job)                        | deadlines for every resource, e.g. `{"create": "2h"}`: generous ones against the emulator at a high time scale |
 
 Provider settings: `aws:region` (or AWS_REGION), `aws:profile`, and `aws-mlops:endpointUrl` (or AWS_ENDPOINT_URL) to
 reach the emulator.
@@ -88,6 +89,11 @@ instance_count = config.get_int("instanceCount") or 1
 production_model = config.get("productionModel") or "churn-v1"
 candidate_model = config.get("candidateModel") or "churn-v2"
 tags: dict[str, str] = config.get_object("tags") or {}
+# Against the emulator at 3600x an hour passes in a second, and a busy machine can spend one answering a call:
+# `timeouts` then gives every resource deadlines that such a second cannot run out.
+deadlines: dict[str, str] = config.get_object("timeouts") or {}
+EXPERIMENT_TIMEOUTS = {**EXPERIMENT_TIMEOUTS, **deadlines}
+RECOMMENDATIONS_TIMEOUTS = {**RECOMMENDATIONS_TIMEOUTS, **deadlines}
 
 
 def model_variant(variant_name: str, model_name: str) -> dict[str, Any]:

@@ -2,22 +2,67 @@
 
 Both the emulator (server-side validation) and the resources' input models (validation at
 `pulumi preview`) take names, patterns, enums and ranges from here, so neither restates them.
+
+The resources read the constraints straight from the service model's JSON (`shape_constraints`,
+`member_constraints`): the provider host starts afresh for every `pulumi preview`, and importing
+botocore's session and model classes costs it more than the whole check of a stack of 100 datasets.
+The emulator, which needs whole operations, uses botocore's `ServiceModel` (`service_model`); a test
+checks that both read the same constraints for every shape of the services.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
+import os
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import botocore.session
-import regex
-from botocore.model import ServiceModel, Shape, StructureShape
+if TYPE_CHECKING:
+    import regex
+    from botocore.model import ServiceModel, Shape
+
+SERVICE_FILE = "service-2"
 
 
 @cache
 def service_model(service: str) -> ServiceModel:
+    """botocore's model of `service` (the emulator's and the tests'; the resources need only `*_constraints`)."""
+    import botocore.session
+
     return botocore.session.get_session().get_service_model(service)
+
+
+def _data_paths() -> list[Path]:
+    """Where botocore's loader looks for models, in its order: AWS_DATA_PATH, ~/.aws/models, its own data."""
+    import botocore
+
+    extra = [Path(p).expanduser() for p in os.environ.get("AWS_DATA_PATH", "").split(os.pathsep) if p]
+    return [*extra, Path("~/.aws/models").expanduser(), Path(botocore.__file__).parent / "data"]
+
+
+@cache
+def service_shapes(service: str) -> dict[str, Any]:
+    """The `shapes` of the service model's JSON, as botocore's loader would find it: the latest API version
+    that any data path holds, read from the first path that has it."""
+    found: dict[str, list[Path]] = {}
+    for root in _data_paths():
+        folder = root / service
+        if not folder.is_dir():
+            continue
+        for version in sorted(folder.iterdir()):
+            for name in (f"{SERVICE_FILE}.json", f"{SERVICE_FILE}.json.gz"):
+                if (version / name).is_file():
+                    found.setdefault(version.name, []).append(version / name)
+                    break
+    if not found:
+        raise LookupError(f"botocore has no model of the {service!r} service")
+    path = found[max(found)][0]
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    shapes: dict[str, Any] = json.loads(raw)["shapes"]
+    return shapes
 
 
 @cache
@@ -27,6 +72,8 @@ def compile_pattern(pattern: str) -> regex.Pattern[str]:
     AWS services check a value against the whole pattern, as Java's `Matcher.matches()` does: SageMaker
     names are written `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}` and reject `bad_name`, which a search would pass.
     """
+    import regex
+
     return regex.compile(pattern, regex.VERSION1)
 
 
@@ -68,6 +115,7 @@ def _number(value: float) -> str:
 
 
 def constraints_of(shape: Shape) -> Constraints:
+    """The constraints of one of botocore's shapes (the emulator's validation)."""
     meta = shape.metadata
     return Constraints(
         shape_name=shape.name,
@@ -79,10 +127,15 @@ def constraints_of(shape: Shape) -> Constraints:
     )
 
 
+def _constraints_of_json(name: str, shape: dict[str, Any]) -> Constraints:
+    return Constraints(shape_name=name, type_name=shape["type"], pattern=shape.get("pattern"),
+                       enum=tuple(shape.get("enum") or ()), min=shape.get("min"), max=shape.get("max"))
+
+
 @cache
 def shape_constraints(service: str, shape_name: str) -> Constraints:
     """Constraints of a named shape, e.g. ``shape_constraints("lookoutequipment", "DatasetName")``."""
-    return constraints_of(service_model(service).shape_for(shape_name))
+    return _constraints_of_json(shape_name, service_shapes(service)[shape_name])
 
 
 @cache
@@ -91,6 +144,6 @@ def member_constraints(service: str, structure: str, member: str) -> Constraints
 
     e.g. ``member_constraints("lookoutequipment", "CreateDatasetRequest", "DatasetName")``
     """
-    shape = service_model(service).shape_for(structure)
-    assert isinstance(shape, StructureShape), f"{structure} is not a structure"
-    return constraints_of(shape.members[member])
+    shape = service_shapes(service)[structure]
+    assert shape["type"] == "structure", f"{structure} is not a structure"
+    return shape_constraints(service, shape["members"][member]["shape"])

@@ -24,6 +24,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 ENSURE_CLI = REPO_ROOT / "tools" / "pulumi" / "ensure_cli.py"
 # Generous: a loaded machine must not trip them (tests wait on conditions, not on time).
 COMMAND_TIMEOUT = 900.0
+# The programs' own deadlines (their `timeouts` config; every program here takes one): the emulator runs at 3600x,
+# where the examples' half an hour is half a real second, which a loaded machine can spend answering one call.
+GENEROUS_TIMEOUTS = json.dumps({"create": "1000h", "update": "1000h", "delete": "1000h"})
 
 
 class CliUnavailable(Exception):
@@ -98,9 +101,10 @@ class Project:
         return subprocess.Popen(command, env=self.environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 text=True)
 
-    def init(self, config: Mapping[str, str] | None = None) -> Project:
+    def init(self, config: Mapping[str, str] | None = None, *, timeouts: str | None = GENEROUS_TIMEOUTS) -> Project:
+        """`stack init`, then `config` on top of the programs' `timeouts` (generous ones unless told otherwise)."""
         self.pulumi("stack", "init", self.stack)
-        for key, value in (config or {}).items():
+        for key, value in {**({"timeouts": timeouts} if timeouts else {}), **(config or {})}.items():
             self.set_config(key, value)
         return self
 

@@ -16,7 +16,7 @@ import boto3
 from pulumi_aws_mlops.emulator.server import EmulatorServer
 from tests.servers import provider_env
 
-from .cli import REPO_ROOT, Project
+from .cli import GENEROUS_TIMEOUTS, REPO_ROOT, Project
 
 
 def template_copy(destination: Path) -> Path:
@@ -38,6 +38,7 @@ def test_new_from_the_root_template(pulumi: str, pump_server: EmulatorServer, tm
 
     created = project.pulumi("new", str(template), "--yes", "--stack", "dev", "--name", "pump-monitoring")
     assert "Finished installing dependencies" in created.stdout + created.stderr, created
+    project.set_config("timeouts", GENEROUS_TIMEOUTS)
     assert (project.folder / ".venv" / "bin" / "python").exists(), "pulumi new made the stack's virtualenv"
 
     run = project.up()

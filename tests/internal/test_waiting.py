@@ -165,3 +165,37 @@ def test_poll_until_backs_off_and_gives_up_at_its_window() -> None:
         probes.clear()
         assert waiting.poll_until(appears_at(10_000), within=0) is None
         assert len(probes) == 1, "no window: one look"
+
+
+class SlowToAnswer(FakeService):
+    """An answer that takes `answer_seconds` on its way and tells of the moment the poll was sent (as the emulator
+    does, which pins its clock for a request): a loaded machine, or an emulator running at 3600x."""
+
+    def __init__(self, clock: Clock, finishes_at: float, answer_seconds: float) -> None:
+        super().__init__(clock, finishes_at)
+        self.answer_seconds = answer_seconds
+
+    def describe_thing(self, **kwargs: Any) -> dict[str, Any]:
+        answer = super().describe_thing(**kwargs)
+        self.clock.advance(self.answer_seconds)
+        return answer
+
+
+def test_only_a_poll_sent_after_the_deadline_may_say_it_passed() -> None:
+    clock = Clock()
+    # Done at 100 s; every answer is 400 s on its way: the first one, sent at 0, arrives past the 300 s deadline.
+    service = SlowToAnswer(clock, finishes_at=100, answer_seconds=400)
+    waiter = waiting.Waiter(**{**WAITERS["Done"].__dict__, "typical_seconds": 60})
+    with waiting.time_source(clock.elapsed, clock.advance, seed=1):
+        deadline = Deadline.starting(clock.elapsed(), "create", 300)
+        result = waiting.wait(service, waiter, {}, deadline=deadline, subject="thing 't'")
+    assert result.response["Status"] == "SUCCESS" and service.calls == [0, 400], \
+        "the late answer said IN_PROGRESS of time 0; one more poll, sent past the deadline, found it done"
+
+    clock = Clock()
+    service = SlowToAnswer(clock, finishes_at=10_000, answer_seconds=400)
+    with waiting.time_source(clock.elapsed, clock.advance, seed=1), pytest.raises(WaitTimeoutError) as raised:
+        waiting.wait(service, waiter, {}, deadline=Deadline.starting(clock.elapsed(), "create", 300),
+                     subject="thing 't'")
+    assert service.calls == [0, 400] and raised.value.last_state == "IN_PROGRESS", \
+        "a poll sent past the deadline that still sees it pending ends the wait"

@@ -73,8 +73,9 @@ class Resource:
         self.host.delete(self.urn, self.id, self.outputs, self.inputs)
 
 
-def logged(logs: list[LogRecord], fragment: str, within: float = 5.0) -> bool:
-    """Whether the provider host printed `fragment`: its stderr reaches the log through a reader thread."""
+def logged(logs: list[LogRecord], fragment: str, within: float = 120.0) -> bool:
+    """Whether the provider host printed `fragment`: its stderr reaches the log through a reader thread (at once,
+    but a loaded machine may take its time; the wait ends as soon as it is there)."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if any(fragment in record.message for record in logs if record.source == "provider"):

@@ -155,13 +155,18 @@ def test_a_killed_host_leaves_a_training_the_next_up_adopts(
 ) -> None:
     """The provider host dies mid-wait (as when `pulumi up` is killed); the next `up` resumes the same training."""
     emulator = emulator_server.emulator
-    emulator.faults.update({"durations": {"training": 3 * 3600}})  # three seconds of wall time at 3600x
+    # A training that cannot end while the test kills the host, however slow the machine (a thousand hours are
+    # a thousand seconds at 3600x): the clock is moved past it afterwards. The deadline is longer still.
+    training = 1000 * 3600.0
+    emulator.faults.update({"durations": {"training": training}})
+    args = {**model_args("?"), "timeouts": {"create": "3000h"}}
     dataset = Resource(provider_host, "Dataset", "pump-data", DatasetProvider())
     dataset.create(**dataset_args())
     model = Resource(provider_host, "Model", "pump-model", ModelProvider())
-    doomed = threading.Thread(target=lambda: _ignore_errors(lambda: model.create(**model_args(dataset.id))))
+    doomed = threading.Thread(target=lambda: _ignore_errors(lambda: model.create(**{**args,
+                                                                                    "dataset_name": dataset.id})))
     doomed.start()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 300
     while emulator.count("CreateModel") == 0 and time.monotonic() < deadline:
         time.sleep(0.01)
     provider_host._proc.kill()  # SIGKILL: no cleanup, no answer to the engine
@@ -171,7 +176,8 @@ def test_a_killed_host_leaves_a_training_the_next_up_adopts(
     second = start_host(emulator_server, tmp_path, host_logs)
     try:
         retry = Resource(second, "Model", "pump-model", ModelProvider())
-        outputs = retry.create(**model_args(dataset.id))
+        emulator.clock.advance(training)
+        outputs = retry.create(**{**args, "dataset_name": dataset.id})
     finally:
         second.stop()
     assert outputs["status"] == "SUCCESS"

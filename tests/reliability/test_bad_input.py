@@ -19,6 +19,7 @@ from pulumi.dynamic import ResourceProvider
 
 from pulumi_aws_mlops._internal.inputs import UNKNOWN, contains_unknown
 from pulumi_aws_mlops._internal.naming import NAME_SEED_KEY
+from pulumi_aws_mlops.dataset_schema import SchemaError, _checked_copy, _valid
 from pulumi_aws_mlops.emulator import Emulator
 from pulumi_aws_mlops.lookoutequipment import (
     DatasetProvider,
@@ -592,3 +593,24 @@ def test_check_never_raises_and_what_it_passes_validates(provider_class: type[An
             assert provider.diff("id", dict(result.inputs), dict(result.inputs)).changes is False
 
     property_holds()
+
+
+SCHEMA_DOCUMENT = _schema(
+    _component("pump", [*COLUMNS, {"Name": "pressure", "Type": "DOUBLE"}]),
+    _component("motor", [{"Name": "Timestamp", "Type": "DATETIME"}, {"Name": "current", "Type": "DOUBLE"}]),
+)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(document=mutation_of(SCHEMA_DOCUMENT) | mutation_of(SCHEMA_DOCUMENT).flatmap(mutation_of))
+def test_the_quick_pass_over_a_schema_agrees_with_the_rule_by_rule_one(document: Any) -> None:
+    """A valid schema is judged by one quick pass (`_valid`); only an invalid one is walked rule by rule to say where
+    it broke. The two never disagree: nothing the rules refuse gets through the quick pass."""
+    quick = isinstance(document, dict) and document.keys() == {"Components"} and _valid(document["Components"])
+    try:
+        _checked_copy(document)
+    except SchemaError:
+        assert not quick
+    else:
+        assert quick

@@ -12,11 +12,6 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import boto3
-import botocore.loaders
-import botocore.session
-from botocore.config import Config as BotocoreConfig
-
 from .errors import MlopsError
 
 # Throttling and 5xx answers are retried by botocore's own retry mode, never by hand.
@@ -51,23 +46,31 @@ class AwsSettings:
 
 _lock = threading.Lock()
 # Service models are large JSON files (SageMaker's alone takes ~0.1 s to load): every session shares one
-# loader, and so one parsed copy of each.
-_loader = botocore.loaders.create_loader()
-_sessions: dict[AwsSettings, boto3.Session] = {}
+# loader, and so one parsed copy of each. boto3 itself is imported with the first client: a preview makes
+# no AWS call, and importing boto3 is a good part of what a provider host would otherwise spend on one.
+_loader: Any = None
+_sessions: dict[AwsSettings, Any] = {}
 _clients: dict[tuple[AwsSettings, str], Any] = {}
 
 
 def client(service: str, settings: AwsSettings) -> Any:
     """A cached boto3 client for `service`; `AWS_ENDPOINT_URL[_<SERVICE>]` is honoured by boto3 itself."""
+    global _loader
     key = (settings, service)
     found = _clients.get(key)
     if found is not None:
         return found
     with _lock:
         if key not in _clients:
+            import boto3
+            import botocore.loaders
+            import botocore.session
+            from botocore.config import Config as BotocoreConfig
+
             # boto3 sessions are not thread-safe, so they are built under the lock; clients are.
             session = _sessions.get(settings)
             if session is None:
+                _loader = _loader or botocore.loaders.create_loader()
                 core = botocore.session.get_session()
                 core.register_component("data_loader", _loader)
                 session = boto3.Session(

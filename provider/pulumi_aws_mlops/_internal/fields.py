@@ -8,12 +8,12 @@
         timeouts: TimeoutsInput = None                                            # not reported by AWS: kept in state
 
 From that one declaration come which inputs force a replacement, which the Update call changes, which
-describe reads back (the others are kept from the state), the Create and Update requests (`aws_request`,
-the one function that builds them) and the forms diff compares. The Resource class's typed outputs and
-the `XArgs` dataclass are written out for users' editors and checked against this declaration by
+describe reads back (the others are kept from the state), which the state keeps once (`once`: among the
+inputs only, the outputs holding a digest of it), the Create and Update requests (`aws_request`, the one
+function that builds them) and the forms diff compares. The Resource class's typed outputs and the `XArgs`
+dataclass are written out for users' editors and checked against this declaration by
 tests/resources/test_declarations.py, as is each provider's read-back. Whatever else an input comes to
-need (kept once in the state rather than in inputs and outputs, updatable only in some statuses) is
-one more flag here.
+need (updatable only in some statuses) is one more flag here.
 """
 
 from __future__ import annotations
@@ -39,7 +39,12 @@ class Input:
     replaces:   a change needs a new resource (the API cannot make it in place)
     read_back:  describe reports it; otherwise its last known value is kept in the state
     to_request: the request value, where it is not the input's JSON form (e.g. a document wrapped in a shape)
-    diff_form:  a cheaper canonical form for diff, for a large input that check has judged already
+    diff_form:  a cheaper canonical form for diff, for a large input that check has judged already; check
+                does not judge it again while it equals the value it judged last time
+    once:       the state keeps it once, among the inputs; the outputs hold only a digest of it, which diff
+                compares (for a large input that no other resource takes from this one's outputs: during a
+                preview, an output the state does not hold is unknown to the program). Only an input
+                describe reports can be: the engine's Read hands the provider the outputs alone.
     unmanaged_when_unset: left out, the service decides it (e.g. which model version is active): what the
                 service reports is an output, never a change to undo
     """
@@ -52,12 +57,15 @@ class Input:
     to_request: Callable[[Any], Any] | None = None
     diff_form: Callable[[Any], Any] | None = None
     unmanaged_when_unset: bool = False
+    once: bool = False
 
     def __post_init__(self) -> None:
         if self.update and self.replaces:
             raise ValueError("an input is either changed in place or replaces the resource, not both")
         if (self.update or self.member or self.to_request) and not self.create:
             raise ValueError("only a member of the Create request has a member name, a request form or an update")
+        if self.once and not self.read_back:
+            raise ValueError("an input kept once (among the inputs only) must be read back: Read sees only outputs")
 
 
 PLAIN = Input()
@@ -73,7 +81,9 @@ AdoptInput = Annotated[bool | None, KEPT]
 class ResourceInputs(BaseModel):
     """The validated inputs of a resource (what `pulumi preview` checks); fields declare what they are to AWS."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, protected_namespaces=())
+    # defer_build: a program imports the input models but never validates; the provider host builds each
+    # model at its first check.
+    model_config = ConfigDict(extra="forbid", frozen=True, protected_namespaces=(), defer_build=True)
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,11 @@ class Fields:
     @property
     def diff_forms(self) -> dict[str, Callable[[Any], Any]]:
         return {key: spec.diff_form for key, spec in self.inputs.items() if spec.diff_form is not None}
+
+    @property
+    def once(self) -> frozenset[str]:
+        """The inputs the state keeps among the inputs only; the outputs hold their digests."""
+        return frozenset(key for key, spec in self.inputs.items() if spec.once)
 
 
 @cache

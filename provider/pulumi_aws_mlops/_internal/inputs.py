@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, ValidationInfo
 from pydantic.alias_generators import to_pascal
 from pydantic_core import ErrorDetails
 
@@ -20,6 +20,16 @@ from .naming import OWNER_TAG_KEY
 
 # The value Pulumi puts in place of an input that is not known yet (during preview).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+# The validation context's entry naming (by id) the input values that check judged before: equal to the old
+# inputs, which are what check returned then (see `BaseProvider.check`). A validator of a large document
+# takes such a value as it is (`judged_before`) rather than walking it again.
+JUDGED = "judged"
+
+
+def judged_before(value: Any, info: ValidationInfo | None) -> bool:
+    """Whether check has judged this very value before, valid and in canonical form."""
+    context = info.context if info is not None else None
+    return isinstance(context, Mapping) and id(value) in context.get(JUDGED, ())
 
 
 class AwsShape(BaseModel):
@@ -30,6 +40,7 @@ class AwsShape(BaseModel):
         serialize_by_alias=True,
         extra="forbid",
         frozen=True,
+        defer_build=True,  # as ResourceInputs: built at the first check, in the provider host
     )
 
     def request(self) -> dict[str, Any]:
@@ -50,10 +61,14 @@ def aws(service: str, shape: str, member: str | None = None) -> AfterValidator:
 
 
 def _violations(service: str, shape: str, member: str | None = None) -> Callable[[Any], list[str]]:
-    """Reasons, worded like AWS's (lower-cased first letter), why a value breaks a shape's constraints."""
-    constraints = member_constraints(service, shape, member) if member else shape_constraints(service, shape)
+    """Reasons, worded like AWS's (lower-cased first letter), why a value breaks a shape's constraints.
+
+    The constraints are looked up at the first check, not when the input models are defined: a program
+    imports them too, and never checks anything.
+    """
 
     def violations(value: Any) -> list[str]:
+        constraints = member_constraints(service, shape, member) if member else shape_constraints(service, shape)
         return [reason[0].lower() + reason[1:] for reason in constraints.violations(value)]
 
     return violations
@@ -65,12 +80,12 @@ def aws_tags(service: str, structure: str, member: str = "Tags") -> AfterValidat
     One place in the list is kept for the owner tag, whose key users may not set; keys starting
     with `aws:` are AWS's own.
     """
-    limit = member_constraints(service, structure, member).max
-    max_tags = int(limit) - 1 if limit is not None else None
     key_rules = _violations(service, "Tag", "Key")
     value_rules = _violations(service, "Tag", "Value")
 
     def check(tags: dict[str, str]) -> dict[str, str]:
+        limit = member_constraints(service, structure, member).max
+        max_tags = int(limit) - 1 if limit is not None else None
         if max_tags is not None and len(tags) > max_tags:
             raise ValueError(f"has {len(tags)} tags; at most {max_tags} are allowed (one more is the owner tag)")
         for key, value in tags.items():
@@ -138,13 +153,14 @@ def contains_unknown(value: Any) -> bool:
     return False
 
 
-def failures(model: type[BaseModel], inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
+def failures(model: type[BaseModel], inputs: Mapping[str, Any],
+             context: Mapping[str, Any] | None = None) -> list[tuple[str, str]]:
     """(field path, reason) for every invalid input; paths read like `dataset_schema.components[0].name`.
 
-    Fields whose value is not known yet (preview) are not judged.
+    Fields whose value is not known yet (preview) are not judged; `context` goes to the validators.
     """
     try:
-        model.model_validate(dict(inputs))
+        model.model_validate(dict(inputs), context=context)
     except ValidationError as exc:
         found = []
         for error in exc.errors():

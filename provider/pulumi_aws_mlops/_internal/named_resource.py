@@ -15,7 +15,9 @@ and its tags are listed until the owner tag shows, so the outputs hold the tags 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, ClassVar, Literal, NamedTuple
 
 from botocore import xform_name
@@ -46,6 +48,12 @@ class Created(NamedTuple):
     took_over: bool = False
 
 
+# What was learnt a moment ago and stands in for a call (see `known`), per thread: the provider host serves many
+# resources at once with one provider object.
+_known = threading.local()
+_UNSET: Any = object()
+
+
 class NamedResourceProvider(BaseProvider):
     create_operation: ClassVar[str]
     describe_operation: ClassVar[str]
@@ -74,8 +82,26 @@ class NamedResourceProvider(BaseProvider):
             raise
 
     def find(self, name: str) -> dict[str, Any] | None:
-        """One describe call; a missing resource is None, not an error."""
+        """One describe call; a missing resource is None, not an error. Within `known`, the description it was given
+        instead, once."""
+        known: dict[str, dict[str, Any]] = getattr(_known, "descriptions", {})
+        if name in known:
+            return known.pop(name)
         return self.call_unless_gone(self.describe_operation, **{self.name_key: name})
+
+    @contextmanager
+    def known(self, name: str, description: Mapping[str, Any] | None = None, tags: Any = _UNSET) -> Iterator[None]:
+        """Within the block, what was learnt a moment ago, with nothing changed since, answers in place of a call:
+        the first `find(name)` answers `description` (e.g. the poll that ended a wait), and the first `observed_tags`
+        answers `tags` (the user tags the resource was just created with, or just given)."""
+        saved = getattr(_known, "descriptions", None), getattr(_known, "tags", _UNSET)
+        _known.descriptions = {name: dict(description)} if description is not None else {}
+        _known.tags = dict(tags) if isinstance(tags, Mapping) else tags
+        try:
+            yield
+        finally:
+            _known.descriptions = saved[0] if saved[0] is not None else {}
+            _known.tags = saved[1]
 
     def request(
         self, args: BaseModel, operation: Literal["create", "update"], only: Iterable[str] | None = None
@@ -181,12 +207,14 @@ class NamedResourceProvider(BaseProvider):
                  f"stack")
         return Created(found, adopted=True, took_over=True)
 
-    def created(self, name: str, props: dict[str, Any], created: Created) -> CreateResult:
-        """The create's result; a resource taken over is first brought to the declared inputs, as an update would."""
+    def created(self, name: str, props: dict[str, Any], created: Created,
+                described: Mapping[str, Any] | None = None) -> CreateResult:
+        """The create's result; a resource taken over is first brought to the declared inputs, as an update would.
+        `described`: as for `outputs`. A resource this call created has the tags it was created with."""
         if created.took_over:
             olds = self.observe(name, props) or {}
             return CreateResult(name, self.update(name, olds, props).outs)
-        return CreateResult(name, self.outputs(name, props))
+        return CreateResult(name, self.outputs(name, props, described, tags_known=not created.adopted))
 
     def owner(self, props: Mapping[str, Any]) -> str | None:
         """The owner tag's value for this stack resource (None outside a Resource class, which sets the seed)."""
@@ -202,25 +230,32 @@ class NamedResourceProvider(BaseProvider):
         *,
         params: Mapping[str, Any] | None = None,
         percent: Callable[[Mapping[str, Any]], float | None] | None = None,
+        first: Mapping[str, Any] | None = None,
     ) -> WaitResult:
         """Wait with one of the service's waiters until it succeeds, fails, or `deadline` passes.
 
         The waiter describes `name` unless `params` say what else (an ingestion job of the dataset `name`);
-        `percent` reports progress the describe lacks.
+        `percent` reports progress the describe lacks; `first` is the waiter's call answered a moment ago, with
+        nothing changed since (it saves the first poll).
         """
         chosen = self.service.waiters[waiter]
         if percent is not None:
             chosen = dataclasses.replace(chosen, percent=percent)
         params = {self.name_key: name} if params is None else params
-        return wait(self.client(), chosen, params, deadline=deadline, subject=self.subject(name))
+        return wait(self.client(), chosen, params, deadline=deadline, subject=self.subject(name), first=first)
 
     # -- outputs --------------------------------------------------------------------------------------
-    def outputs(self, name: str, props: Mapping[str, Any]) -> dict[str, Any]:
-        """Outputs after create or update: what the service reports plus the inputs it does not store."""
-        observed = self.observe(name, props)
+    def outputs(self, name: str, props: Mapping[str, Any], described: Mapping[str, Any] | None = None, *,
+                tags_known: bool = False) -> dict[str, Any]:
+        """Outputs after create or update: what the service reports plus the inputs it does not store. `described`:
+        the describe response that ended the last wait, when nothing changed since; it saves describing again.
+        `tags_known`: the resource's user tags are `props["tags"]` (it was just created with them, or they were just
+        set, or left as they were set): they are not listed again."""
+        with self.known(name, described, (props.get("tags") or {}) if tags_known else _UNSET):
+            observed = self.observe(name, props)
         if observed is None:
             raise MlopsError(f"{self.subject(name)} disappeared while it was being created or updated")
-        return {**observed, **self.carried_inputs(props)}
+        return self.stored_outputs({**observed, **self.carried_inputs(props)})
 
     def require(self, name: str) -> dict[str, Any]:
         found = self.find(name)
@@ -242,7 +277,11 @@ class NamedResourceProvider(BaseProvider):
         return owner_of(self.tags_of(arn))
 
     def observed_tags(self, arn: str) -> dict[str, str] | None:
-        """The user tags (the owner tag left out), None when there are none."""
+        """The user tags (the owner tag left out), None when there are none (within `known`, the tags it was given)."""
+        known = getattr(_known, "tags", _UNSET)
+        if known is not _UNSET:
+            _known.tags = _UNSET
+            return dict(known) or None
         return user_tags(self.tags_of(arn)) or None
 
     def sync_tags(self, arn: str, wanted: Mapping[str, str] | None) -> None:

@@ -9,6 +9,8 @@ create/update/delete.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from functools import cache
@@ -27,7 +29,7 @@ from pydantic import BaseModel, TypeAdapter
 from . import clients
 from .fields import Fields, fields_of
 from .host import adapt_provider_host
-from .inputs import UNKNOWN, contains_unknown, failures
+from .inputs import JUDGED, UNKNOWN, contains_unknown, failures
 from .naming import NAME_SEED_KEY, auto_name, logical_name_of
 from .reporting import warning
 from .service import Service
@@ -35,7 +37,11 @@ from .timeouts import Deadline, Timeouts
 from .waiting import current_time
 
 PROVIDER_KEY = "__provider"
-PRIVATE_KEYS = frozenset({PROVIDER_KEY, NAME_SEED_KEY})
+# Where the outputs keep the digests of the inputs the state keeps once (`Input(once=True)`): {input: digest}.
+DIGESTS_KEY = "__digests"
+PRIVATE_KEYS = frozenset({PROVIDER_KEY, NAME_SEED_KEY, DIGESTS_KEY})
+# 64 bits of SHA-256: the chance that a change goes unnoticed is 2^-64, in a few bytes of state.
+DIGEST_LENGTH = 16
 
 
 class BaseProvider(ResourceProvider):
@@ -80,16 +86,20 @@ class BaseProvider(ResourceProvider):
         return fields_of(self.args_model)
 
     # -- preview: check and diff ------------------------------------------------------------------
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         # Output keys are registered as None inputs so Pulumi keeps them: None means "not set".
         inputs = {key: value for key, value in news.items() if key != PROVIDER_KEY and value is not None}
-        unknown = {key for key, value in inputs.items() if contains_unknown(value)}
+        # A large document equal to the one checked last time (the old inputs are what check returned) is
+        # known, valid and canonical already: its validators may take it as it is (see `inputs.JUDGED`).
+        judged = {key for key in self.fields.diff_forms if key in inputs and inputs[key] == olds.get(key)}
+        unknown = {key for key, value in inputs.items() if key not in judged and contains_unknown(value)}
+        context = {JUDGED: {id(inputs[key]) for key in judged}}
         if not inputs.get(self.name_field) and self.generates_name:
-            inputs[self.name_field] = self._auto_name(inputs, unknown)
-        problems = failures(self.args_model, public(inputs))
+            inputs[self.name_field] = self._auto_name(inputs, unknown, context)
+        problems = failures(self.args_model, public(inputs), context)
         if not problems:
             # Hand the engine canonical values: the state then holds one form, and later diffs compare fast.
-            inputs.update(self.normalize({k: v for k, v in inputs.items() if k not in unknown}))
+            inputs.update(self.normalize({k: v for k, v in inputs.items() if k not in unknown}, context))
         if self.generates_name and inputs[self.name_field] is None:
             problems.append((self.name_field, "is required when the provider is used outside a Resource class"))
             inputs.pop(self.name_field)
@@ -98,7 +108,7 @@ class BaseProvider(ResourceProvider):
             [CheckFailure(path.split(".")[0].split("[")[0], f"{path}: {reason}") for path, reason in problems],
         )
 
-    def _auto_name(self, inputs: Mapping[str, Any], unknown: set[str]) -> str | None:
+    def _auto_name(self, inputs: Mapping[str, Any], unknown: set[str], context: Mapping[str, Any]) -> str | None:
         seed = inputs.get(NAME_SEED_KEY)
         if not seed or not isinstance(seed, str):
             # Only the Resource classes set the seed; anything else is no seed at all.
@@ -107,7 +117,7 @@ class BaseProvider(ResourceProvider):
         if unknown & replace_inputs.keys():
             return UNKNOWN
         logical = re.sub(self.service.name_invalid_chars, "-", logical_name_of(seed)).strip("-") or self.service.name
-        return auto_name(seed, logical, self.normalize(replace_inputs), self.name_max_length)
+        return auto_name(seed, logical, self.normalize(replace_inputs, context), self.name_max_length)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = self.changed_keys(olds, news)
@@ -122,11 +132,18 @@ class BaseProvider(ResourceProvider):
         )
 
     def changed_keys(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> set[str]:
-        """Inputs whose normalized values differ; an input not known yet counts as changed."""
+        """Inputs whose normalized values differ; an input not known yet counts as changed.
+
+        `olds` are old inputs, or old outputs, in which an input kept once is its digest (`stored_outputs`).
+        """
         fields = set(self.args_model.model_fields)
-        new_inputs = {k: v for k, v in news.items() if k in fields}
+        digests = olds.get(DIGESTS_KEY) or {}
+        # Kept once: only its digest is there (outputs written before it was kept once hold the value itself).
+        by_digest = {key for key in self.fields.once if key not in olds and DIGESTS_KEY in olds}
+        new_inputs = {k: v for k, v in news.items() if k in fields and k not in by_digest}
         old_inputs = {k: v for k, v in olds.items() if k in fields}
-        unknown = {k for k, v in new_inputs.items() if contains_unknown(v)}
+        # An unknown in a value compared by digest changes the digest: no need to walk it for one.
+        unknown = {k for k, v in news.items() if k in fields and k not in by_digest and contains_unknown(v)}
         # Identical values need no normalizing: only the differing ones may differ in form alone.
         differing = {k for k in old_inputs.keys() | new_inputs.keys() if old_inputs.get(k) != new_inputs.get(k)}
         new_inputs = {k: v for k, v in new_inputs.items() if k in differing}
@@ -134,9 +151,10 @@ class BaseProvider(ResourceProvider):
         known_new = self.comparable(self.with_defaults({k: v for k, v in new_inputs.items() if k not in unknown}))
         known_old = self.comparable(self.with_defaults({k: v for k, v in old_inputs.items() if k not in unknown}))
         # Both sides are canonical JSON now, so equality is exact (and 5 == 5.0 as the engine's floats need).
-        changed = unknown | {key for key in known_old.keys() | known_new.keys() if known_old.get(key) != known_new.get(key)}
+        changed = {key for key in known_old.keys() | known_new.keys() if known_old.get(key) != known_new.get(key)}
+        changed |= {key for key in by_digest - unknown if digests.get(key) != self.digest(key, news.get(key))}
         # Left out, such an input is the service's to decide: what it reports is no change to undo.
-        return changed - {key for key in self.fields.unmanaged_when_unset if news.get(key) is None}
+        return (unknown | changed) - {key for key in self.fields.unmanaged_when_unset if news.get(key) is None}
 
     def with_defaults(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """Inputs with every unset field that has a default set to it: unset and default are the same."""
@@ -160,14 +178,14 @@ class BaseProvider(ResourceProvider):
             forms.update(self.normalize({key: value}))
         return forms
 
-    def normalize(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    def normalize(self, inputs: Mapping[str, Any], context: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Each input in canonical JSON form (defaults, JSON documents parsed, numbers coerced), None dropped."""
         normalized = {}
         for key, value in inputs.items():
             if value is None:
                 continue
             try:
-                valid = _field_adapter(self.args_model, key).validate_python(value)
+                valid = _field_adapter(self.args_model, key).validate_python(value, context=context)
             except ValueError:
                 normalized[key] = value
                 continue
@@ -196,6 +214,28 @@ class BaseProvider(ResourceProvider):
         local = self.fields.names - self.fields.read_back | {NAME_SEED_KEY}
         return {key: props[key] for key in local if props.get(key) is not None}
 
+    # -- what the state keeps -------------------------------------------------------------------------
+    def stored_outputs(self, outputs: Mapping[str, Any]) -> dict[str, Any]:
+        """The outputs as the state keeps them: an input declared `once` is there as its digest only (the
+        inputs hold it), under DIGESTS_KEY; diff compares the digest (`changed_keys`)."""
+        once = self.fields.once
+        stored = {key: value for key, value in outputs.items() if key not in once}
+        digests = {key: digest for key in sorted(once) if (digest := self.digest(key, outputs.get(key))) is not None}
+        if digests:
+            stored[DIGESTS_KEY] = digests
+        return stored
+
+    def digest(self, key: str, value: Any) -> str | None:
+        """A short digest of an input's comparable form (None for an input that is not set)."""
+        if value is None:
+            field = self.args_model.model_fields.get(key)
+            value = field.default if field is not None and not field.is_required() else None
+            if value is None:
+                return None
+        form = self.comparable({key: value}).get(key)
+        text = json.dumps(form, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()[:DIGEST_LENGTH]
+
     # -- read ---------------------------------------------------------------------------------------
     def observe(self, name: str, props: Mapping[str, Any]) -> dict[str, Any] | None:
         """Describe the resource: its outputs (every input declared read back, plus what the service reports), or None."""
@@ -208,7 +248,7 @@ class BaseProvider(ResourceProvider):
             return ReadResult(None, {})
         outputs.update(self.carried_inputs(props))
         inputs = {k: v for k, v in outputs.items() if k in self.args_model.model_fields or k == NAME_SEED_KEY}
-        return ReadResult(id_, outputs, inputs)
+        return ReadResult(id_, self.stored_outputs(outputs), inputs)
 
 
 def _json_form(value: Any) -> Any:

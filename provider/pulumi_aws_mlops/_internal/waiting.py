@@ -24,12 +24,15 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import jmespath
 from botocore import xform_name
 from botocore.exceptions import ClientError
-from botocore.waiter import SingleWaiterConfig, WaiterModel
+
+if TYPE_CHECKING:
+    from botocore.waiter import SingleWaiterConfig
 
 from .errors import ResourceFailedError, WaitCancelledError, WaitTimeoutError
 from .reporting import progress
@@ -98,23 +101,46 @@ class Waiter:
 def load_waiters(
     definitions: dict[str, dict[str, Any]],
     percent: Mapping[str, Callable[[Mapping[str, Any]], float | None]] | None = None,
-) -> dict[str, Waiter]:
-    """Parse waiters written in botocore's format with our extra keys `description`, `typicalSeconds`, `reasonPaths`."""
-    model = WaiterModel({"version": 2, "waiters": definitions})
-    waiters = {}
-    for name, definition in definitions.items():
-        config = model.get_waiter(name)
-        status_paths = [a.argument for a in config.acceptors if a.matcher == "path"]
-        waiters[name] = Waiter(
-            name=name,
-            config=config,
-            description=definition["description"],
-            status_path=status_paths[0] if status_paths else "",
-            typical_seconds=float(definition["typicalSeconds"]),
-            reason_paths=tuple(definition.get("reasonPaths", ())),
-            percent=(percent or {}).get(name),
-        )
-    return waiters
+) -> Mapping[str, Waiter]:
+    """Waiters written in botocore's format with our extra keys `description`, `typicalSeconds`, `reasonPaths`,
+    parsed at their first use (a preview waits for nothing, and botocore's waiter module is slow to import)."""
+    return _Waiters(definitions, dict(percent or {}))
+
+
+class _Waiters(Mapping[str, Waiter]):
+    def __init__(self, definitions: dict[str, dict[str, Any]],
+                 percent: dict[str, Callable[[Mapping[str, Any]], float | None]]) -> None:
+        self._definitions = definitions
+        self._percent = percent
+
+    @cached_property
+    def _parsed(self) -> dict[str, Waiter]:
+        from botocore.waiter import WaiterModel
+
+        model = WaiterModel({"version": 2, "waiters": self._definitions})
+        waiters = {}
+        for name, definition in self._definitions.items():
+            config = model.get_waiter(name)
+            status_paths = [a.argument for a in config.acceptors if a.matcher == "path"]
+            waiters[name] = Waiter(
+                name=name,
+                config=config,
+                description=definition["description"],
+                status_path=status_paths[0] if status_paths else "",
+                typical_seconds=float(definition["typicalSeconds"]),
+                reason_paths=tuple(definition.get("reasonPaths", ())),
+                percent=self._percent.get(name),
+            )
+        return waiters
+
+    def __getitem__(self, name: str) -> Waiter:
+        return self._parsed[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._definitions)
+
+    def __len__(self) -> int:
+        return len(self._definitions)
 
 
 # -- cancellation ----------------------------------------------------------------------------------
@@ -211,12 +237,14 @@ def wait(
     deadline: Deadline,
     subject: str,
     schedule: Schedule | None = None,
+    first: Mapping[str, Any] | None = None,
 ) -> WaitResult:
     """Poll `waiter.operation` with `params` until an acceptor says success or failure, or `deadline` passes.
 
     `deadline` is the operation's (see `timeouts.Deadline`): its waits share it. `subject` names the
-    resource in messages, e.g. "Lookout for Equipment model 'pump-model'". Raises ResourceFailedError
-    (with the service's reason) or WaitTimeoutError, both carrying the last state seen and the expected ones.
+    resource in messages, e.g. "Lookout for Equipment model 'pump-model'". `first`: the answer to the same call that
+    the caller got a moment ago, taken as the first poll. Raises ResourceFailedError (with the service's reason) or
+    WaitTimeoutError, both carrying the last state seen and the expected ones.
     """
     clock = _time
     schedule = schedule or Schedule(waiter.typical_seconds)
@@ -236,7 +264,8 @@ def wait(
                 f"with it; the next `pulumi up` finds it and resumes the wait, without starting it again.",
                 last_state=last_status, expected_states=waiter.expected_states, elapsed=clock.now() - started,
             )
-        response = _call(operation, params)
+        sent = clock.now() - started
+        response = dict(first) if first is not None and polls == 0 else _call(operation, params)
         polls += 1
         elapsed = clock.now() - started
         state = _match(waiter, response)
@@ -258,7 +287,9 @@ def wait(
             progress(f"{subject}: {waiter.description}: {state_text}, {format_duration(elapsed)} elapsed{shown}")
             last_status = status
             next_report = elapsed + report_every
-        if elapsed >= budget:
+        # Only a poll sent once the deadline had passed may say it passed: an answer long on its way (a loaded
+        # machine, the emulator at 3600x, where one real second is an hour) tells of when it was asked, not of now.
+        if sent >= budget:
             raise WaitTimeoutError(
                 f"{subject}: timed out after {format_duration(elapsed)} waiting for {waiter.description}; "
                 f"still {status or 'pending'}. The resource is left as it is and the next `pulumi up` resumes "
@@ -266,7 +297,7 @@ def wait(
                 last_state=status, expected_states=waiter.expected_states, elapsed=elapsed,
             )
         delay = schedule.next_delay(elapsed, delay, clock.rng)
-        clock.sleep(min(delay, budget - elapsed))
+        clock.sleep(max(0.0, min(delay, budget - elapsed)))
 
 
 def _call(operation: Callable[..., dict[str, Any]], params: Mapping[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,6 @@ from botocore import xform_name
 from ..service_model import service_model
 from . import backends as registry
 from . import iam
-from .iam_policy import Decision
 from .core.backend import BackendDict
 from .core.clock import Clock
 from .core.exceptions import (
@@ -48,6 +47,7 @@ from .core.protocol import (
 from .core.quotas import Quotas
 from .core.service import Service
 from .core.validation import validate_request
+from .iam_policy import Decision
 
 log = logging.getLogger(__name__)
 

@@ -46,8 +46,9 @@ class DatasetInputs(ResourceInputs):
     """The validated inputs of a Dataset (what `pulumi preview` checks), each declaring what it is to AWS."""
 
     dataset_name: Annotated[DatasetName, IMMUTABLE]
+    # Up to 3000 components: the state keeps it once, among the inputs (the outputs hold its digest).
     dataset_schema: Annotated[SchemaInput | None, Input(create=True, replaces=True, to_request=dataset_schema_request,
-                                                        diff_form=schema_form)] = None
+                                                        diff_form=schema_form, once=True)] = None
     # The service reports a KMS key as an ARN whatever form was given, so the given form is kept.
     server_side_kms_key_id: Annotated[KmsKeyId | None, Input(create=True, replaces=True, read_back=False)] = None
     tags: Tags | None = None

@@ -96,9 +96,10 @@ class InferenceSchedulerProvider(StartStopProvider):
         name = args.inference_scheduler_name
         deadline = self.deadline(props, "create")
         created = self.create_or_adopt(self.request(args, "create"), props)
-        if not created.took_over:  # a scheduler taken over is brought to every declared input by an update
-            self.converge(name, args.desired_state, deadline)
-        return self.created(name, props, created)
+        if created.took_over:  # a scheduler taken over is brought to every declared input by an update
+            return self.created(name, props, created)
+        described = self.converge(name, args.desired_state, deadline, found=created.description)
+        return self.created(name, props, created, described)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args: InferenceSchedulerInputs = self.parse(news)
@@ -107,25 +108,31 @@ class InferenceSchedulerProvider(StartStopProvider):
         if "tags" in changed:
             self.sync_tags(olds["arn"], args.tags)
         settings = changed & set(self.fields.update_members)
+        found = None
         if settings:
             # A retry of an update interrupted after UpdateInferenceScheduler finds the settings applied:
             # change only what the scheduler does not have yet, so it is not stopped and started again.
-            observed = self.observe(id_, news)
-            settings &= self.changed_keys(observed, news) if observed is not None else settings
+            found = self.find(id_)
+            settings &= self.changed_keys(self.described(found), news) if found is not None else settings
         if settings:
             # Settings change only while STOPPED: stop, update, and start again if it should run.
-            self.converge(id_, "STOPPED", deadline)
+            stopped = self.converge(id_, "STOPPED", deadline, found=found)
             # UpdateInferenceScheduler takes every setting, changed or not.
             self.call("UpdateInferenceScheduler", InferenceSchedulerName=id_, **self.request(args, "update"))
             progress(f"{self.subject(id_)}: updated {', '.join(sorted(settings))}")
-        self.converge(id_, args.desired_state, deadline)
-        return UpdateResult(self.outputs(id_, news))
+            # The update leaves it STOPPED: `stopped` still tells its status (not its settings, so it may only lead
+            # to a start, whose wait describes it afresh).
+            found = stopped if args.desired_state == "RUNNING" else None
+        described = self.converge(id_, args.desired_state, deadline, found=found)
+        # Its tags are the declared ones: synced above when they changed, as they were set when they did not.
+        return UpdateResult(self.outputs(id_, news, described, tags_known=True))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         deadline = self.deadline(props, "delete")
-        if self.find(id_) is None:
+        found = self.find(id_)
+        if found is None:
             return
-        self.converge(id_, "STOPPED", deadline)
+        self.converge(id_, "STOPPED", deadline, found=found)
         if self.call_unless_gone("DeleteInferenceScheduler", InferenceSchedulerName=id_) is None:
             return
         self.wait_for("SchedulerDeleted", id_, deadline)
@@ -134,6 +141,11 @@ class InferenceSchedulerProvider(StartStopProvider):
         found = self.find(name)
         if found is None:
             return None
+        return {**self.described(found), "tags": self.observed_tags(found["InferenceSchedulerArn"])}
+
+    @staticmethod
+    def described(found: Mapping[str, Any]) -> dict[str, Any]:
+        """What a description says, as outputs (all but the tags, which take a call of their own)."""
         status = found["Status"]
         return {
             "inference_scheduler_name": found["InferenceSchedulerName"],
@@ -143,7 +155,6 @@ class InferenceSchedulerProvider(StartStopProvider):
             "data_input_configuration": snake_keys(found.get("DataInputConfiguration")),
             "data_output_configuration": snake_keys(found.get("DataOutputConfiguration")),
             "role_arn": found.get("RoleArn"),
-            "tags": self.observed_tags(found["InferenceSchedulerArn"]),
             # What it is doing, in the vocabulary of the input: drift shows up as a desired_state change.
             "desired_state": "RUNNING" if status in ACTIVE else "STOPPED",
             "arn": found["InferenceSchedulerArn"],

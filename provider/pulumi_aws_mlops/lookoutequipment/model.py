@@ -178,18 +178,22 @@ class ModelProvider(NamedResourceProvider):
             self.delete_model(name)
             created = self.create_or_adopt(request, props, operation)
         try:
-            self.wait_for(waiter, name, deadline)
+            trained = self.wait_for(waiter, name, deadline)
         except ResourceFailedError:
             # A failed model cannot be retrained in place: remove it so the next `up` starts clean.
             self.delete_model(name)
             raise
+        # The description that ended the wait is the model's, unless the create changes it further below.
+        described: dict[str, Any] | None = trained.response
         if imported and args.model_diagnostics_output_configuration is not None and not created.took_over:
             # ImportModelVersion has no such member: set it as an update would.
             self.call("UpdateModel", ModelName=name, **self.request(args, "update",
                                                                     only={"model_diagnostics_output_configuration"}))
+            described = None
         if args.active_model_version is not None and not created.took_over:
             self.activate(name, args.active_model_version, deadline)
-        return self.created(name, props, created)
+            described = None
+        return self.created(name, props, created, described)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args: ModelInputs = self.parse(news)

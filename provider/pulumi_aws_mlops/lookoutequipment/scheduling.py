@@ -8,7 +8,7 @@ wait, as terraform-provider-aws updates a notebook instance.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from .._internal.errors import MlopsError
 from .._internal.named_resource import NamedResourceProvider
@@ -27,26 +27,32 @@ class StartStopProvider(NamedResourceProvider):
     running_waiter: ClassVar[str]
     stopped_waiter: ClassVar[str]
 
-    def converge(self, name: str, desired: DesiredState, deadline: Deadline) -> None:
-        """Start or stop the resource as needed and wait until it is in the desired state."""
-        found = self.find(name)
+    def converge(self, name: str, desired: DesiredState, deadline: Deadline,
+                 found: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Start or stop the resource as needed and wait until it is in the desired state; the description it ends
+        with. `found`: the resource described a moment ago, if the caller has it (a wait that follows it with
+        nothing changed in between takes it as its first poll)."""
+        found = found or self.find(name)
         if found is None:
             raise MlopsError(f"{self.subject(name)} does not exist")
         status = found["Status"]
         if desired == "RUNNING":
             if status in ("STOPPED", "STOPPING"):
                 if status == "STOPPING":
-                    self.wait_for(self.stopped_waiter, name, deadline)
+                    self.wait_for(self.stopped_waiter, name, deadline, first=found)
                 self.call(self.start_operation, **{self.name_key: name})
                 progress(f"{self.subject(name)}: starting")
+                return self.wait_for(self.running_waiter, name, deadline).response
             if status != "RUNNING":
-                self.wait_for(self.running_waiter, name, deadline)
+                return self.wait_for(self.running_waiter, name, deadline, first=found).response
         else:
             if status in ACTIVE:
                 if status == "PENDING":
                     # A scheduler that is starting cannot be stopped until it runs.
-                    self.wait_for(self.running_waiter, name, deadline)
+                    self.wait_for(self.running_waiter, name, deadline, first=found)
                 self.call(self.stop_operation, **{self.name_key: name})
                 progress(f"{self.subject(name)}: stopping")
+                return self.wait_for(self.stopped_waiter, name, deadline).response
             if status != "STOPPED":
-                self.wait_for(self.stopped_waiter, name, deadline)
+                return self.wait_for(self.stopped_waiter, name, deadline, first=found).response
+        return found

@@ -29,7 +29,8 @@ def test_create_ingests_and_reports(emulator: Emulator) -> None:
     assert outs["dataset_name"] == id_ and id_.startswith("pump-data-")
     assert outs["data_start_time"].startswith("2025-01-01T00:00:00")
     assert outs["ingested_files_summary"]["total_number_of_files"] == len(PUMP.files())
-    assert outs["dataset_schema"] == PUMP.schema()
+    assert "dataset_schema" not in outs, "the state keeps the schema once, among the inputs"
+    assert outs["__digests"] == {"dataset_schema": DatasetProvider().digest("dataset_schema", PUMP.schema())}
     tags = lookout().list_tags_for_resource(ResourceArn=outs["arn"])["Tags"]  # type: ignore[attr-defined]
     assert [t["Key"] for t in tags] == [OWNER_TAG_KEY], "the owner tag marks it; user tags stay clean"
     assert outs["tags"] is None
@@ -39,7 +40,8 @@ def test_refresh_of_unchanged_dataset_shows_no_diff(emulator: Emulator) -> None:
     provider = DatasetProvider()
     id_, outs = create(provider, dataset_inputs(tags={"team": "reliability"}))
     read = provider.read(id_, outs)
-    assert read.id == id_
+    assert read.id == id_ and read.inputs["dataset_schema"] == PUMP.schema(), "refresh reads the schema back"
+    assert read.outs["__digests"] == outs["__digests"] and "dataset_schema" not in read.outs
     assert provider.diff(id_, read.outs, checked(provider, dataset_inputs(tags={"team": "reliability"}))).changes is False
 
 
@@ -161,3 +163,13 @@ def test_a_model_trained_on_a_dataset_does_not_block_its_delete(emulator: Emulat
 
 def test_sample_data_schema_matches_files() -> None:
     assert set(sample_data.COMPONENTS) == {c["ComponentName"] for c in PUMP.schema()["Components"]}
+
+
+def test_a_new_dataset_reports_the_tags_it_was_created_with_and_a_refresh_reads_them(emulator: Emulator) -> None:
+    provider = DatasetProvider()
+    id_, outs = create(provider, dataset_inputs(tags={"team": "ml"}))
+    calls = [c.operation for c in emulator.calls]
+    assert outs["tags"] == {"team": "ml"}
+    assert "ListTagsForResource" not in calls[calls.index("CreateDataset"):], "created with them: not listed again"
+    lookout().tag_resource(ResourceArn=outs["arn"], Tags=[{"Key": "team", "Value": "ops"}])  # type: ignore[attr-defined]
+    assert provider.read(id_, outs).outs["tags"] == {"team": "ops"}, "a refresh reads what AWS has"
