@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from typing import Any
 
@@ -48,7 +49,7 @@ class FakeService:
 def run(finishes_at: float, typical: float, timeout: float = 10 * 3600, **kwargs: Any) -> tuple[FakeService, Any]:
     clock = Clock()
     service = FakeService(clock, finishes_at, **kwargs)
-    waiter = waiting.Waiter(**{**WAITERS["Done"].__dict__, "typical_seconds": typical})
+    waiter = dataclasses.replace(WAITERS["Done"], typical_seconds=typical)
     with waiting.time_source(clock.elapsed, clock.advance, seed=1):
         deadline = Deadline.starting(clock.elapsed(), "create", timeout)
         result = waiting.wait(service, waiter, {}, deadline=deadline, subject="thing 't'")
@@ -185,7 +186,7 @@ def test_only_a_poll_sent_after_the_deadline_may_say_it_passed() -> None:
     clock = Clock()
     # Done at 100 s; every answer is 400 s on its way: the first one, sent at 0, arrives past the 300 s deadline.
     service = SlowToAnswer(clock, finishes_at=100, answer_seconds=400)
-    waiter = waiting.Waiter(**{**WAITERS["Done"].__dict__, "typical_seconds": 60})
+    waiter = dataclasses.replace(WAITERS["Done"], typical_seconds=60)
     with waiting.time_source(clock.elapsed, clock.advance, seed=1):
         deadline = Deadline.starting(clock.elapsed(), "create", 300)
         result = waiting.wait(service, waiter, {}, deadline=deadline, subject="thing 't'")

@@ -88,6 +88,15 @@ class Waiter:
     reason_paths: tuple[str, ...] = ()
     percent: Callable[[Mapping[str, Any]], float | None] | None = None
 
+    @cached_property
+    def acceptors(self) -> tuple[Any, ...]:
+        """botocore's acceptors, built once: its config builds them (and their matchers) anew on every access."""
+        return tuple(self.config.acceptors)
+
+    @cached_property
+    def status_search(self) -> Callable[[Mapping[str, Any]], Any] | None:
+        return jmespath.compile(self.status_path).search if self.status_path else None
+
     @property
     def operation(self) -> str:
         return str(self.config.operation)
@@ -95,7 +104,7 @@ class Waiter:
     @property
     def expected_states(self) -> tuple[str, ...]:
         """The statuses that end the wait successfully (none when it waits for the resource to be gone)."""
-        return tuple(str(a.expected) for a in self.config.acceptors if a.state == "success" and a.matcher == "path")
+        return tuple(str(a.expected) for a in self.acceptors if a.state == "success" and a.matcher == "path")
 
 
 def load_waiters(
@@ -308,7 +317,7 @@ def _call(operation: Callable[..., dict[str, Any]], params: Mapping[str, Any]) -
 
 
 def _match(waiter: Waiter, response: dict[str, Any]) -> str:
-    for acceptor in waiter.config.acceptors:
+    for acceptor in waiter.acceptors:
         if acceptor.matcher_func(response):
             return str(acceptor.state)
     error = response.get("Error")
@@ -320,7 +329,7 @@ def _match(waiter: Waiter, response: dict[str, Any]) -> str:
 def _status(waiter: Waiter, response: dict[str, Any]) -> str | None:
     if "Error" in response:
         return None
-    value = jmespath.search(waiter.status_path, response) if waiter.status_path else None
+    value = waiter.status_search(response) if waiter.status_search is not None else None
     return str(value) if value is not None else None
 
 

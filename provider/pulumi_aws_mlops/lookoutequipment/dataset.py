@@ -212,7 +212,8 @@ class DatasetProvider(NamedResourceProvider):
             "dataset_schema": json.loads(found["Schema"]) if found.get("Schema") and not source else None,
             "tags": self.observed_tags(found["DatasetArn"]),
             "ingestion_input_configuration": snake_keys(found.get("IngestionInputConfiguration")),
-            "role_arn": found.get("RoleArn"),
+            # The service knows a role only once data was ingested with it; until then the declared one stands.
+            "role_arn": found.get("RoleArn") if found.get("IngestionInputConfiguration") else props.get("role_arn"),
             "source_dataset_arn": source,
             "arn": found["DatasetArn"],
             "status": found["Status"],

@@ -45,6 +45,17 @@ def test_refresh_of_unchanged_dataset_shows_no_diff(emulator: Emulator) -> None:
     assert provider.diff(id_, read.outs, checked(provider, dataset_inputs(tags={"team": "reliability"}))).changes is False
 
 
+def test_a_role_declared_before_any_ingestion_shows_no_change_on_the_next_preview(emulator: Emulator) -> None:
+    provider = DatasetProvider()
+    declared = {k: v for k, v in dataset_inputs().items() if k != "ingestion_input_configuration"}
+    id_, outs = create(provider, declared)
+    assert mutations(emulator) == ["CreateDataset"] and outs["role_arn"] == ROLE
+    assert provider.diff(id_, outs, checked(provider, declared)).changes is False
+    read = provider.read(id_, outs)
+    assert read.outs["role_arn"] == ROLE
+    assert provider.diff(id_, read.outs, checked(provider, declared)).changes is False
+
+
 def test_new_ingestion_inputs_start_a_new_job_in_place(emulator: Emulator) -> None:
     provider = DatasetProvider()
     id_, outs = create(provider, dataset_inputs())
