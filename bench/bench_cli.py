@@ -46,6 +46,7 @@ ROUNDS = 3
 PREVIEW_ROUNDS = 7
 # 360x: a one-hour training takes 10 s of wall time, long beside the CLI's own few seconds per `up`.
 TRAINING_TIME_SCALE = 360.0
+TRAINING_SECONDS = 3600
 PREVIEW_TIME_SCALE = 3600.0
 QUOTAS = {"models": 2 * PARALLEL + 2, "datasets": STACK_SIZE + 1}
 
@@ -132,7 +133,10 @@ for index in range(config.require_int("count")):
 
 @contextmanager
 def emulator(time_scale: float) -> Iterator[EmulatorServer]:
-    with EmulatorServer(Emulator(clock=Clock(time_scale=time_scale), quotas=QUOTAS)) as server:
+    emulated = Emulator(clock=Clock(time_scale=time_scale), quotas=QUOTAS)
+    # The goal speaks of one-hour trainings; the service's own duration would follow the data (20 min here).
+    emulated.faults.update({"durations": {"training": TRAINING_SECONDS}})
+    with EmulatorServer(emulated) as server:
         s3 = boto3.client("s3", endpoint_url=server.endpoint_url, region_name="us-east-1",
                           aws_access_key_id="bench", aws_secret_access_key="bench")
         s3.create_bucket(Bucket=BUCKET)
