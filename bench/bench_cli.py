@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import boto3
 
@@ -188,13 +189,16 @@ def stored_bytes(value: object) -> int:
 def state_split(deployment: dict[str, object]) -> tuple[float, float, dict[str, float]]:
     """Bytes per dataset: what the resource keeps (inputs + outputs), what the engine adds, and the largest parts."""
     entries = [r for r in deployment["resources"] if str(r["type"]).endswith(":Dataset")]  # type: ignore[index,union-attr]
-    kept = sum(stored_bytes(r["inputs"]) + stored_bytes(r["outputs"]) for r in entries) / len(entries)
-    whole = sum(stored_bytes(r) for r in entries) / len(entries)
-    parts = {"stackTrace": sum(stored_bytes(r.get("stackTrace", [])) for r in entries) / len(entries)}
-    for key in ("dataset_schema", "__provider"):
-        parts[f"inputs.{key}"] = sum(stored_bytes(r["inputs"].get(key)) for r in entries) / len(entries)
-    parts["outputs.data_quality_summary"] = sum(
-        stored_bytes(r["outputs"].get("data_quality_summary")) for r in entries) / len(entries)
+
+    def per_entry(part: Callable[[dict[str, Any]], object]) -> float:
+        return sum(stored_bytes(part(r)) for r in entries) / len(entries)
+
+    whole = per_entry(lambda r: r)
+    kept = per_entry(lambda r: r["inputs"]) + per_entry(lambda r: r["outputs"])
+    parts = {"stackTrace": per_entry(lambda r: r.get("stackTrace", [])),
+             "inputs.dataset_schema": per_entry(lambda r: r["inputs"].get("dataset_schema")),
+             "inputs.__provider": per_entry(lambda r: r["inputs"].get("__provider")),
+             "outputs.data_quality_summary": per_entry(lambda r: r["outputs"].get("data_quality_summary"))}
     return kept, whole - kept, parts
 
 
