@@ -56,7 +56,7 @@ def finish_and_check(server: EmulatorServer, stack: Project) -> None:
     assert "found it from an interrupted run of this stack; resuming" in run.stdout, run
     outputs = stack.outputs()
     assert outputs["modelStatus"] == "SUCCESS" and outputs["schedulerStatus"] == "RUNNING"
-    assert server.emulator.count("CreateModel") == 1, "one training in all"
+    assert server.emulator.count("CreateModel", succeeded=True) == 1, "one training in all"
     lookout = boto3.client("lookoutequipment", endpoint_url=server.endpoint_url, region_name="us-east-1")
     assert [m["ModelName"] for m in lookout.list_models()["ModelSummaries"]] == [outputs["modelName"]], "no orphan"
     assert len(lookout.list_datasets()["DatasetSummaries"]) == 1
@@ -77,7 +77,7 @@ def test_ctrl_c_during_training_then_up(pulumi: str, server: EmulatorServer, tmp
     model = lookout.list_models()["ModelSummaries"]
     assert [m["Status"] for m in model] == ["IN_PROGRESS"], f"pulumi up waited for the training: {model}"
     assert stack.export()["deployment"].get("pending_operations") in (None, []), "a failed create, not a pending one"
-    assert server.emulator.count("CreateModel") == 1
+    assert server.emulator.count("CreateModel", succeeded=True) == 1
     finish_and_check(server, stack)
 
 
@@ -103,5 +103,5 @@ def test_two_ctrl_c_terminate_at_once_and_up_resolves_the_pending_create(
     run = stack.up()
     if run_warns:
         assert "pending operations from previous deployment" in run.stdout, run
-    assert server.emulator.count("CreateModel") == 1, "one training in all"
+    assert server.emulator.count("CreateModel", succeeded=True) == 1, "one training in all"
     stack.destroy()

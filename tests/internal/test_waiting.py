@@ -14,6 +14,8 @@ from pulumi_aws_mlops._internal.errors import ResourceFailedError, WaitTimeoutEr
 from pulumi_aws_mlops._internal.timeouts import Deadline
 from pulumi_aws_mlops._internal.waiting import Schedule, load_waiters
 from pulumi_aws_mlops.emulator import Clock
+from pulumi_aws_mlops.lookoutequipment.waiters import WAITERS as LOOKOUT_EQUIPMENT_WAITERS
+from pulumi_aws_mlops.sagemaker.waiters import WAITERS as SAGEMAKER_WAITERS
 
 WAITERS = load_waiters({
     "Done": {
@@ -200,3 +202,29 @@ def test_only_a_poll_sent_after_the_deadline_may_say_it_passed() -> None:
                      subject="thing 't'")
     assert service.calls == [0, 400] and raised.value.last_state == "IN_PROGRESS", \
         "a poll sent past the deadline that still sees it pending ends the wait"
+
+
+def _responses(waiter: waiting.Waiter) -> list[dict[str, Any]]:
+    """Every answer an acceptor names, one no acceptor names, and errors, with the paths acceptors read."""
+    answers: list[dict[str, Any]] = [{"Error": {"Code": "SomethingElse", "Message": "?"}}, {}]
+    for acceptor in waiter.acceptors:
+        if acceptor.matcher == "error":
+            answers.append({"Error": {"Code": acceptor.expected, "Message": "..."}})
+        elif acceptor.matcher == "path":
+            path = acceptor.argument.split(".")
+            for value in (acceptor.expected, "NOT_A_STATUS"):
+                answer: dict[str, Any] = {}
+                node = answer
+                for key in path[:-1]:
+                    node = node.setdefault(key, {})
+                node[path[-1]] = value
+                answers.append(answer)
+    return answers
+
+
+@pytest.mark.parametrize(
+    "waiter", [*LOOKOUT_EQUIPMENT_WAITERS.values(), *SAGEMAKER_WAITERS.values(), WAITERS["Done"]], ids=lambda w: w.name)
+def test_a_waiter_decides_every_answer_as_botocore_s_acceptors_do(waiter: waiting.Waiter) -> None:
+    for response in _responses(waiter):
+        botocore_state = next((a.state for a in waiter.config.acceptors if a.matcher_func(response)), None)
+        assert waiter.read(response)[0] == botocore_state, response

@@ -122,7 +122,3 @@ def assert_cloud_holds(emulator: Emulator, service: str = "lookoutequipment", **
     missing = {kind: [n for n in names if found[kind].count(n) < names.count(n)] for kind, names in wanted.items()}
     assert found == wanted, f"orphaned or duplicated: {extras}; missing: {missing}"
 
-
-def succeeded(emulator: Emulator, operation: str) -> int:
-    """How many calls of `operation` the emulator answered without an error."""
-    return sum(1 for call in emulator.calls if call.operation == operation and call.error is None)

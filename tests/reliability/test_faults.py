@@ -19,7 +19,7 @@ from pulumi_aws_mlops.lookoutequipment import DatasetProvider, InferenceSchedule
 from tests.support.lifecycle import create, update
 from tests.support.lookoutequipment import BUCKET, PUMP, ROLE, dataset_inputs, model_inputs, scheduler_inputs
 
-from .helpers import assert_cloud_holds, aws, killed_then_retried, succeeded
+from .helpers import assert_cloud_holds, aws, killed_then_retried
 
 pytestmark = pytest.mark.usefixtures("pump_data")
 
@@ -96,7 +96,7 @@ def test_the_whole_lifecycle_completes_within_its_deadlines_through_a_storm(
     assert faulted >= at_least and virtual_retries.slept, f"the storm hit only {faulted} calls"
     for operation in ("CreateDataset", "StartDataIngestionJob", "CreateModel", "CreateInferenceScheduler",
                       "StopInferenceScheduler", "UpdateInferenceScheduler", "StartInferenceScheduler"):
-        assert succeeded(emulator, operation) == 1, operation
+        assert emulator.count(operation, succeeded=True) == 1, operation
     assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset], models=[model],
                        schedulers=[scheduler])
 
@@ -135,7 +135,7 @@ def test_a_storm_botocore_gives_up_on_fails_the_up_and_the_next_up_adopts(
     assert failed, "the storm was meant to outlast botocore's retries"
     assert outs["status"] == "RUNNING"
     for operation in ("StartDataIngestionJob", "CreateModel", "CreateInferenceScheduler"):
-        assert succeeded(emulator, operation) == 1, operation
+        assert emulator.count(operation, succeeded=True) == 1, operation
     assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset], models=[model],
                        schedulers=[scheduler])
 
@@ -188,7 +188,8 @@ def test_a_scheduler_that_fails_to_start_is_adopted_and_started_by_the_next_up(
         create(provider, scheduler_inputs(model[1]))
     scheduler, outs = create(provider, scheduler_inputs(model[1]))
     assert outs["status"] == "RUNNING"
-    assert succeeded(emulator, "CreateInferenceScheduler") == 1 and succeeded(emulator, "StartInferenceScheduler") == 1
+    assert emulator.count("CreateInferenceScheduler", succeeded=True) == 1
+    assert emulator.count("StartInferenceScheduler", succeeded=True) == 1
     assert_cloud_holds(emulator, datasets=[model[0]], ingestion_jobs=[model[0]], models=[model[1]],
                        schedulers=[scheduler])
 
@@ -197,7 +198,8 @@ def test_a_scheduler_that_fails_to_start_is_adopted_and_started_by_the_next_up(
 def test_killed_during_ingestion_the_next_up_resumes_the_same_job(emulator: Emulator) -> None:
     dataset, outs = killed_then_retried(emulator, lambda: create(DatasetProvider(), dataset_inputs()), at_sleep=3)
     assert outs["status"] == "ACTIVE"
-    assert succeeded(emulator, "CreateDataset") == 1 and succeeded(emulator, "StartDataIngestionJob") == 1
+    assert emulator.count("CreateDataset", succeeded=True) == 1
+    assert emulator.count("StartDataIngestionJob", succeeded=True) == 1
     assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset])
 
 
@@ -209,7 +211,7 @@ def test_killed_during_reingestion_the_next_up_resumes_the_new_job(emulator: Emu
                                                                                      "prefix": "pump-v2/"}})
     _, outs = killed_then_retried(emulator, lambda: update(provider, dataset, outs, moved), at_sleep=2)
     assert outs["ingestion_input_configuration"]["s3_input_configuration"]["prefix"] == "pump-v2/"
-    assert succeeded(emulator, "StartDataIngestionJob") == 2, "one for the create, one for the update"
+    assert emulator.count("StartDataIngestionJob", succeeded=True) == 2, "one for the create, one for the update"
     assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset, dataset])
 
 
@@ -217,7 +219,7 @@ def test_killed_during_training_the_next_up_resumes_it(emulator: Emulator) -> No
     dataset, _ = create(DatasetProvider(), dataset_inputs())
     model, outs = killed_then_retried(emulator, lambda: create(ModelProvider(), model_inputs(dataset)), at_sleep=4)
     assert outs["status"] == "SUCCESS"
-    assert succeeded(emulator, "CreateModel") == 1
+    assert emulator.count("CreateModel", succeeded=True) == 1
     assert emulator.clock.elapsed() < 600 + 3600 + 120, "training resumed, never started over"
     assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset], models=[model])
 
@@ -231,14 +233,15 @@ def test_killed_at_each_scheduler_wait_the_next_run_finishes_the_job_without_rep
     # create: killed while the new scheduler is PENDING; the next `up` adopts it and waits, never starts it again
     id_, outs = killed_then_retried(emulator, lambda: create(provider, scheduler_inputs(trained)))
     assert outs["status"] == "RUNNING"
-    assert succeeded(emulator, "CreateInferenceScheduler") == 1 and emulator.count("StartInferenceScheduler") == 0
+    assert emulator.count("CreateInferenceScheduler", succeeded=True) == 1
+    assert emulator.count("StartInferenceScheduler") == 0
 
     # update: killed while it stops the scheduler; the next `up` waits for that stop, updates and starts once
     emulator.calls.clear()
     faster = scheduler_inputs(trained, data_upload_frequency="PT10M")
     _, outs = killed_then_retried(emulator, lambda: update(provider, id_, outs, faster))
     assert outs["status"] == "RUNNING" and outs["data_upload_frequency"] == "PT10M"
-    assert [succeeded(emulator, op) for op in ("StopInferenceScheduler", "UpdateInferenceScheduler",
+    assert [emulator.count(op, succeeded=True) for op in ("StopInferenceScheduler", "UpdateInferenceScheduler",
                                                "StartInferenceScheduler")] == [1, 1, 1]
     assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset], models=[trained], schedulers=[id_])
 
@@ -248,13 +251,14 @@ def test_killed_at_each_scheduler_wait_the_next_run_finishes_the_job_without_rep
     _, outs = killed_then_retried(emulator, lambda: update(provider, id_, outs, slower),
                                   at_sleep=lambda: emulator.count("StartInferenceScheduler") > 0)
     assert outs["status"] == "RUNNING" and outs["data_upload_frequency"] == "PT15M"
-    assert [succeeded(emulator, op) for op in ("StopInferenceScheduler", "UpdateInferenceScheduler",
+    assert [emulator.count(op, succeeded=True) for op in ("StopInferenceScheduler", "UpdateInferenceScheduler",
                                                "StartInferenceScheduler")] == [1, 1, 1]
 
     # delete: killed while it stops the scheduler; the next `destroy` waits for that stop and deletes once
     emulator.calls.clear()
     killed_then_retried(emulator, lambda: provider.delete(id_, outs))
-    assert succeeded(emulator, "StopInferenceScheduler") == 1 and succeeded(emulator, "DeleteInferenceScheduler") == 1
+    assert emulator.count("StopInferenceScheduler", succeeded=True) == 1
+    assert emulator.count("DeleteInferenceScheduler", succeeded=True) == 1
     assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset], models=[trained])
 
 
@@ -274,7 +278,7 @@ def test_a_training_past_its_deadline_says_so_and_the_retry_resumes_it(emulator:
     with pytest.raises(WaitTimeoutError, match=r"timed out after 10m00s waiting for training; still IN_PROGRESS"):
         create(ModelProvider(), model_inputs(dataset, timeouts={"create": "10m"}))
     model, _ = create(ModelProvider(), model_inputs(dataset))
-    assert succeeded(emulator, "CreateModel") == 1
+    assert emulator.count("CreateModel", succeeded=True) == 1
     assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset], models=[model])
 
 
@@ -311,7 +315,7 @@ def test_a_scheduler_past_its_create_or_update_deadline_names_the_timeout_to_rai
     assert "waiting for start; still PENDING" in str(raised.value)
     assert "timeouts={'update': '2m00s'}" in str(raised.value), "twice the entry, not twice what was left of it"
     assert emulator.clock.elapsed() - started == pytest.approx(60, abs=1)
-    assert [succeeded(emulator, op) for op in ("CreateInferenceScheduler", "StopInferenceScheduler",
+    assert [emulator.count(op, succeeded=True) for op in ("CreateInferenceScheduler", "StopInferenceScheduler",
                                                "UpdateInferenceScheduler")] == [1, 2, 2]
     assert_cloud_holds(emulator, datasets=[model[0]], ingestion_jobs=[model[0]], models=[model[1]], schedulers=[id_])
 
@@ -392,7 +396,7 @@ def test_a_scheduler_that_will_not_stop_fails_the_delete_clearly_and_a_later_del
     assert_cloud_holds(emulator, datasets=[model[0]], ingestion_jobs=[model[0]], models=[model[1]], schedulers=[id_])
     emulator.clock.advance(7200)
     provider.delete(id_, outs)
-    assert succeeded(emulator, "StopInferenceScheduler") == 1
+    assert emulator.count("StopInferenceScheduler", succeeded=True) == 1
     assert_cloud_holds(emulator, datasets=[model[0]], ingestion_jobs=[model[0]], models=[model[1]])
 
 

@@ -29,7 +29,7 @@ from tests.support.lookoutequipment import (
     retraining_inputs,
 )
 
-from .helpers import VirtualRetrySleep, assert_cloud_holds, killed_then_retried, succeeded
+from .helpers import VirtualRetrySleep, assert_cloud_holds, killed_then_retried
 
 pytestmark = pytest.mark.usefixtures("pump_data")
 
@@ -79,8 +79,9 @@ def test_the_upkeep_lifecycle_rides_out_a_storm(emulator: Emulator, model: tuple
     retraining, group = the_upkeep_lifecycle(arn, trained)
     faulted = [call for call in emulator.calls if call.error in ("ThrottlingException", "InternalServerException")]
     assert faulted, "the storm reached the calls"
-    assert succeeded(emulator, "CreateRetrainingScheduler") == 1 and succeeded(emulator, "CreateLabelGroup") == 1
-    assert succeeded(emulator, "CreateLabel") == len(LABELS), "each label made once"
+    assert emulator.count("CreateRetrainingScheduler", succeeded=True) == 1
+    assert emulator.count("CreateLabelGroup", succeeded=True) == 1
+    assert emulator.count("CreateLabel", succeeded=True) == len(LABELS), "each label made once"
     assert_cloud_holds(emulator, datasets=[model[0]], ingestion_jobs=[model[0]], models=[model[1]],
                        retraining_schedulers=[retraining], label_groups=[group])
 
@@ -93,7 +94,7 @@ def test_killed_at_each_retraining_scheduler_wait_the_next_run_finishes_without_
 
     # create: killed while it is PENDING; the next `up` adopts it by its settings and waits
     id_, outs = killed_then_retried(emulator, lambda: create(provider, retraining_inputs(trained)))
-    assert outs["status"] == "RUNNING" and succeeded(emulator, "CreateRetrainingScheduler") == 1
+    assert outs["status"] == "RUNNING" and emulator.count("CreateRetrainingScheduler", succeeded=True) == 1
     assert emulator.count("StartRetrainingScheduler") == 0
 
     # update: killed while it stops; the next `up` waits for the stop, updates and starts once
@@ -101,13 +102,14 @@ def test_killed_at_each_retraining_scheduler_wait_the_next_run_finishes_without_
     manual = retraining_inputs(trained, promote_mode="MANUAL")
     _, outs = killed_then_retried(emulator, lambda: update(provider, id_, outs, manual))
     assert outs["promote_mode"] == "MANUAL" and outs["status"] == "RUNNING"
-    assert [succeeded(emulator, op) for op in ("StopRetrainingScheduler", "UpdateRetrainingScheduler",
+    assert [emulator.count(op, succeeded=True) for op in ("StopRetrainingScheduler", "UpdateRetrainingScheduler",
                                                "StartRetrainingScheduler")] == [1, 1, 1]
 
     # delete: killed while it stops; the next `destroy` deletes once
     emulator.calls.clear()
     killed_then_retried(emulator, lambda: provider.delete(id_, outs))
-    assert succeeded(emulator, "StopRetrainingScheduler") == 1 and succeeded(emulator, "DeleteRetrainingScheduler") == 1
+    assert emulator.count("StopRetrainingScheduler", succeeded=True) == 1
+    assert emulator.count("DeleteRetrainingScheduler", succeeded=True) == 1
     assert_cloud_holds(emulator, datasets=[dataset], ingestion_jobs=[dataset], models=[trained])
 
 
@@ -117,12 +119,12 @@ def test_killed_during_an_import_the_next_up_resumes_it(emulator: Emulator, mode
     source = client.describe_dataset(DatasetName=dataset)["DatasetArn"]
     copy, outs = killed_then_retried(emulator, lambda: create(DatasetProvider(), {
         "__name_seed": "proj/dev/copy", "source_dataset_arn": source}))
-    assert outs["status"] == "ACTIVE" and succeeded(emulator, "ImportDataset") == 1
+    assert outs["status"] == "ACTIVE" and emulator.count("ImportDataset", succeeded=True) == 1
 
     version = client.describe_model(ModelName=trained)["ActiveModelVersionArn"]
     imported_news = {"__name_seed": "proj/dev/copy-model", "dataset_name": copy, "source_model_version_arn": version}
     imported, outs = killed_then_retried(emulator, lambda: create(ModelProvider(), imported_news))
-    assert outs["status"] == "SUCCESS" and succeeded(emulator, "ImportModelVersion") == 1
+    assert outs["status"] == "SUCCESS" and emulator.count("ImportModelVersion", succeeded=True) == 1
     assert_cloud_holds(emulator, datasets=[copy, dataset], ingestion_jobs=[copy, dataset], models=[imported, trained])
 
 
@@ -150,7 +152,7 @@ def test_a_retraining_scheduler_past_its_deadline_names_the_timeout_and_the_retr
     assert "timeouts={'create': '2m00s'}" in str(raised.value)
     emulator.clock.advance(3600)
     _, outs = create(RetrainingSchedulerProvider(), news)
-    assert outs["status"] == "RUNNING" and succeeded(emulator, "CreateRetrainingScheduler") == 1
+    assert outs["status"] == "RUNNING" and emulator.count("CreateRetrainingScheduler", succeeded=True) == 1
 
 
 def test_a_retraining_scheduler_or_label_group_deleted_out_of_band_is_dropped_by_refresh_and_made_again(

@@ -17,7 +17,7 @@ from pulumi_aws_mlops.sagemaker import InferenceExperimentProvider, InferenceRec
 from tests.support.lifecycle import create, update
 from tests.support.sagemaker import PROMOTE, experiment_inputs, job_inputs
 
-from .helpers import assert_cloud_holds, aws, killed_then_retried, succeeded
+from .helpers import assert_cloud_holds, aws, killed_then_retried
 
 pytestmark = pytest.mark.usefixtures("endpoint")
 
@@ -46,7 +46,7 @@ def test_experiment_and_job_lifecycles_complete_through_a_storm(
     assert faulted >= at_least and virtual_retries.slept, f"the storm hit only {faulted} calls"
     for operation in ("CreateInferenceExperiment", "UpdateInferenceExperiment", "StopInferenceExperiment",
                       "CreateInferenceRecommendationsJob"):
-        assert succeeded(emulator, operation) == 1, operation
+        assert emulator.count(operation, succeeded=True) == 1, operation
     sagemaker_holds(emulator, experiments=[experiment], recommendations_jobs=[job])
 
     emulator.faults.update(storm)
@@ -78,16 +78,16 @@ def test_killed_while_an_experiment_is_created_updated_or_stopped_the_next_up_fi
 ) -> None:
     provider = InferenceExperimentProvider()
     experiment, outs = killed_then_retried(emulator, lambda: create(provider, experiment_inputs()))
-    assert outs["status"] == "Running" and succeeded(emulator, "CreateInferenceExperiment") == 1
+    assert outs["status"] == "Running" and emulator.count("CreateInferenceExperiment", succeeded=True) == 1
 
     changed = experiment_inputs(description="sample less")
     _, outs = killed_then_retried(emulator, lambda: update(provider, experiment, outs, changed),
                                   at_sleep=lambda: emulator.count("UpdateInferenceExperiment") > 0)
-    assert outs["description"] == "sample less" and succeeded(emulator, "UpdateInferenceExperiment") == 1
+    assert outs["description"] == "sample less" and emulator.count("UpdateInferenceExperiment", succeeded=True) == 1
 
     stop = experiment_inputs(description="sample less", **STOP)
     _, outs = killed_then_retried(emulator, lambda: update(provider, experiment, outs, stop))
-    assert outs["status"] == "Completed" and succeeded(emulator, "StopInferenceExperiment") == 1
+    assert outs["status"] == "Completed" and emulator.count("StopInferenceExperiment", succeeded=True) == 1
     sagemaker_holds(emulator, experiments=[experiment])
 
 
@@ -95,13 +95,14 @@ def test_killed_while_a_destroy_stops_the_experiment_the_next_destroy_finishes(e
     provider = InferenceExperimentProvider()
     experiment, outs = create(provider, experiment_inputs())
     killed_then_retried(emulator, lambda: provider.delete(experiment, outs))
-    assert succeeded(emulator, "StopInferenceExperiment") == 1 and succeeded(emulator, "DeleteInferenceExperiment") == 1
+    assert emulator.count("StopInferenceExperiment", succeeded=True) == 1
+    assert emulator.count("DeleteInferenceExperiment", succeeded=True) == 1
     sagemaker_holds(emulator)
 
 
 def test_killed_while_a_job_runs_the_next_up_adopts_it(emulator: Emulator) -> None:
     job, outs = killed_then_retried(emulator, lambda: create(InferenceRecommendationsJobProvider(), job_inputs()))
-    assert outs["status"] == "COMPLETED" and succeeded(emulator, "CreateInferenceRecommendationsJob") == 1
+    assert outs["status"] == "COMPLETED" and emulator.count("CreateInferenceRecommendationsJob", succeeded=True) == 1
     sagemaker_holds(emulator, recommendations_jobs=[job])
 
 
@@ -132,7 +133,7 @@ def test_experiment_deadlines_name_the_timeout_to_raise_and_block_no_retry(emula
     assert "still Stopping" in str(raised.value) and "timeouts={'delete': '2m00s'}" in str(raised.value)
     emulator.clock.advance(3600)
     provider.delete(experiment, outs)
-    assert [succeeded(emulator, op) for op in ("CreateInferenceExperiment", "UpdateInferenceExperiment",
+    assert [emulator.count(op, succeeded=True) for op in ("CreateInferenceExperiment", "UpdateInferenceExperiment",
                                                "StopInferenceExperiment")] == [1, 1, 1]
     sagemaker_holds(emulator)
 
@@ -167,5 +168,5 @@ def test_job_tags_changed_out_of_band_are_restored(emulator: Emulator) -> None:
     assert refreshed.outs is not None and refreshed.outs["tags"] == {"team": "finance"}
     diff, outs = update(provider, job, dict(refreshed.outs), job_inputs(tags={"team": "ml"}))
     assert diff.replaces == [] and outs["tags"] == {"team": "ml"}
-    assert succeeded(emulator, "CreateInferenceRecommendationsJob") == 1
+    assert emulator.count("CreateInferenceRecommendationsJob", succeeded=True) == 1
     sagemaker_holds(emulator, recommendations_jobs=[job])

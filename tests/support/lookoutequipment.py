@@ -48,8 +48,9 @@ def scheduler_inputs(model_name: str, seed: str = "proj/dev/pump-scheduler", **o
 
 
 def mutations(emulator: Emulator, service: str = "lookoutequipment") -> list[str]:
-    """The calls that changed something, in order (describes and lists left out)."""
-    return [op for op in emulator.operations(service) if not op.startswith(("Describe", "List"))]
+    """The calls that changed something, in order: describes, lists and refused calls left out."""
+    return [call.operation for call in emulator.calls if call.service == service and call.error is None
+            and not call.operation.startswith(("Describe", "List"))]
 
 
 def retraining_inputs(model_name: str, **overrides: Any) -> dict[str, Any]:

@@ -113,22 +113,21 @@ class NamedResourceProvider(BaseProvider):
     # -- create, adopting what an interrupted run left ----------------------------------------------
     def create_or_adopt(self, request: Mapping[str, Any], props: Mapping[str, Any],
                         operation: str | None = None) -> Created:
-        """Look for the name, then call the Create operation tagged as this stack resource's, unless it is there.
+        """Call the Create operation tagged as this stack resource's; when it answers that the name is taken, look.
 
         What is there already is adopted when an interrupted run of this stack resource made it (its owner tag
         says so: the wait resumes and nothing is created twice), or taken over when `adopt_existing` asks for it
-        (see `take_over`); anything else under the name is an OwnershipError. The name is looked up again
-        when the Create call finds it taken, for a resource made in between. `operation` makes it another way
-        than the Create operation (an import).
+        (see `take_over`); anything else under the name is an OwnershipError. An operation that does not refuse
+        a name in use (`Service.acts_on_taken_name`: a Put, an import into an existing model) is preceded by the
+        look instead. `operation` makes it another way than the Create operation (an import).
         """
         name = request[self.name_key]
-        found = self.find(name)
-        if found is not None:
+        operation = operation or self.create_operation
+        if operation in self.service.acts_on_taken_name and (found := self.find(name)) is not None:
             return self.adopt(found, props)
         tags = tag_list(props.get("tags"), self.owner(props)) if self.tagged else []
         try:
-            self.create_once_its_references_are_seen(name, {**request, **({"Tags": tags} if tags else {})},
-                                                     operation or self.create_operation)
+            self.create_once_its_references_are_seen(name, {**request, **({"Tags": tags} if tags else {})}, operation)
         except ClientError as exc:
             if not self.service.is_name_taken(exc) or (found := self.seen(name, self.find)) is None:
                 raise

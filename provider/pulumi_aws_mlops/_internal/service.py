@@ -56,6 +56,9 @@ class Service:
     not_found:          {operation: the error code (or NotFound rule) with which it answers for a resource it names
                         that does not exist; for a Create operation, a resource the request refers to}
     name_taken:         the error codes with which a Create operation answers for a name in use
+    acts_on_taken_name: the operations that make a resource but do not refuse a name in use (a Put replaces what
+                        is there, an import into an existing model adds a version to it): the name is looked up
+                        before calling them, where a Create is looked up only once it answers that the name is taken
     waiters:            its waiters (botocore's format), by name
     name_invalid_chars: what a generated name may not contain
     propagation_seconds: how long a change may take to be seen everywhere: a new resource answering describe,
@@ -68,6 +71,7 @@ class Service:
     not_found: Mapping[str, str | NotFound]
     name_taken: frozenset[str]
     waiters: Mapping[str, Waiter]
+    acts_on_taken_name: frozenset[str] = frozenset()
     name_invalid_chars: str = r"[^0-9A-Za-z_-]"
     propagation_seconds: float = 0.0
 

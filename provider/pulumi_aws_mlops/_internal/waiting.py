@@ -94,8 +94,32 @@ class Waiter:
         return tuple(self.config.acceptors)
 
     @cached_property
-    def status_search(self) -> Callable[[Mapping[str, Any]], Any] | None:
-        return jmespath.compile(self.status_path).search if self.status_path else None
+    def searches(self) -> dict[str, Callable[[Mapping[str, Any]], Any]]:
+        """Each expression the `path` acceptors (and the status) read, compiled once."""
+        arguments = {a.argument for a in self.acceptors if a.matcher == "path"}
+        if self.status_path:
+            arguments.add(self.status_path)
+        return {argument: jmespath.compile(argument).search for argument in arguments}
+
+    def read(self, response: Mapping[str, Any]) -> tuple[str | None, str | None]:
+        """The state of the first acceptor that matches `response` (None when none does) and the status it reports.
+
+        botocore's semantics and order; `path` acceptors on one expression (as a status read by each) search the
+        response once between them, where botocore's matchers search it once each.
+        """
+        if "Error" in response:
+            return next((str(a.state) for a in self.acceptors if a.matcher_func(response)), None), None
+        values: dict[str, Any] = {}
+
+        def value(argument: str) -> Any:
+            if argument not in values:
+                values[argument] = self.searches[argument](response)
+            return values[argument]
+
+        state = next((str(a.state) for a in self.acceptors
+                      if (value(a.argument) == a.expected if a.matcher == "path" else a.matcher_func(response))), None)
+        status = value(self.status_path) if self.status_path else None
+        return state, str(status) if status is not None else None
 
     @property
     def operation(self) -> str:
@@ -277,8 +301,7 @@ def wait(
         response = dict(first) if first is not None and polls == 0 else _call(operation, params)
         polls += 1
         elapsed = clock.now() - started
-        state = _match(waiter, response)
-        status = _status(waiter, response)
+        state, status = _read(waiter, response)
         if state == "success":
             if polls > 1 or status != last_status:
                 progress(f"{subject}: {waiter.description} done ({status or 'ok'}) after {format_duration(elapsed)}")
@@ -316,21 +339,16 @@ def _call(operation: Callable[..., dict[str, Any]], params: Mapping[str, Any]) -
         return dict(exc.response)
 
 
-def _match(waiter: Waiter, response: dict[str, Any]) -> str:
-    for acceptor in waiter.acceptors:
-        if acceptor.matcher_func(response):
-            return str(acceptor.state)
+def _read(waiter: Waiter, response: dict[str, Any]) -> tuple[str, str | None]:
+    """The waiter's state for `response` ("retry" when no acceptor matches) and its status; an error no acceptor
+    names is raised unless it is transient."""
+    state, status = waiter.read(response)
+    if state is not None:
+        return state, status
     error = response.get("Error")
     if error and error.get("Code") not in TRANSIENT_ERROR_CODES:
         raise ClientError(response, waiter.operation)  # type: ignore[arg-type]
-    return "retry"
-
-
-def _status(waiter: Waiter, response: dict[str, Any]) -> str | None:
-    if "Error" in response:
-        return None
-    value = waiter.status_search(response) if waiter.status_search is not None else None
-    return str(value) if value is not None else None
+    return "retry", status
 
 
 def _reason(waiter: Waiter, response: dict[str, Any]) -> str:

@@ -125,8 +125,9 @@ class Emulator:
         """Names of the operations called so far, in order (optionally of one service)."""
         return [c.operation for c in self.calls if service is None or c.service == service]
 
-    def count(self, operation: str) -> int:
-        return sum(1 for c in self.calls if c.operation == operation)
+    def count(self, operation: str, *, succeeded: bool = False) -> int:
+        """How many calls of `operation` were made; with `succeeded`, only those answered without an error."""
+        return sum(1 for c in self.calls if c.operation == operation and not (succeeded and c.error is not None))
 
     # -- requests -------------------------------------------------------------------------------
     def handle_http(self, headers: Any, body: bytes | str | None) -> tuple[int, dict[str, str], bytes] | None:

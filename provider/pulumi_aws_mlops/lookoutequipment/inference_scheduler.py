@@ -88,6 +88,7 @@ class InferenceSchedulerProvider(StartStopProvider):
     default_timeouts = {"create": 1800.0, "update": 1800.0, "delete": 1800.0}
     start_operation = "StartInferenceScheduler"
     stop_operation = "StopInferenceScheduler"
+    delete_operation = "DeleteInferenceScheduler"
     running_waiter = "SchedulerRunning"
     stopped_waiter = "SchedulerStopped"
 
@@ -128,14 +129,7 @@ class InferenceSchedulerProvider(StartStopProvider):
         return UpdateResult(self.outputs(id_, news, described, tags_known=True))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        deadline = self.deadline(props, "delete")
-        found = self.find(id_)
-        if found is None:
-            return
-        self.converge(id_, "STOPPED", deadline, found=found)
-        if self.call_unless_gone("DeleteInferenceScheduler", InferenceSchedulerName=id_) is None:
-            return
-        self.wait_for("SchedulerDeleted", id_, deadline)
+        self.stop_and_delete(id_, props, self.deadline(props, "delete"))
 
     def observe(self, name: str, props: Mapping[str, Any]) -> dict[str, Any] | None:
         found = self.find(name)

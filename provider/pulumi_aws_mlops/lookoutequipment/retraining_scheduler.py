@@ -99,6 +99,7 @@ class RetrainingSchedulerProvider(StartStopProvider):
     default_timeouts = {"create": 1800.0, "update": 1800.0, "delete": 1800.0}
     start_operation = "StartRetrainingScheduler"
     stop_operation = "StopRetrainingScheduler"
+    delete_operation = "DeleteRetrainingScheduler"
     running_waiter = "RetrainingSchedulerRunning"
     stopped_waiter = "RetrainingSchedulerStopped"
 
@@ -111,7 +112,7 @@ class RetrainingSchedulerProvider(StartStopProvider):
         deadline = self.deadline(props, "create")
         created = self.create_or_adopt(self.request(args, "create"), props)
         if not created.took_over:
-            self.converge(name, args.desired_state, deadline)
+            self.converge(name, args.desired_state, deadline, found=created.description)
         return self.created(name, props, created)
 
     def adopt(self, found: dict[str, Any], props: Mapping[str, Any]) -> Created:
@@ -151,13 +152,7 @@ class RetrainingSchedulerProvider(StartStopProvider):
         return UpdateResult(self.outputs(id_, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        deadline = self.deadline(props, "delete")
-        if self.find(id_) is None:
-            return
-        self.converge(id_, "STOPPED", deadline)
-        if self.call_unless_gone("DeleteRetrainingScheduler", ModelName=id_) is None:
-            return
-        self.wait_for("RetrainingSchedulerDeleted", id_, deadline)
+        self.stop_and_delete(id_, props, self.deadline(props, "delete"))
 
     def observe(self, name: str, props: Mapping[str, Any]) -> dict[str, Any] | None:
         found = self.find(name)

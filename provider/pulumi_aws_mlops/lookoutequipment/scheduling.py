@@ -3,12 +3,16 @@ STOPPING -> STOPPED when stopped) kept as the `desired_state` input says.
 
 Inference and retraining schedulers change their settings only while STOPPED (the emulator enforces it for
 both; the API reference says so of neither), so an update of a running one is stop -> wait -> update -> start ->
-wait, as terraform-provider-aws updates a notebook instance.
+wait, as terraform-provider-aws updates a notebook instance. They are deleted only while STOPPED, and at once: their
+statuses have no DELETING, and AWS's own samples delete a stopped scheduler without waiting.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
+
+from botocore.exceptions import ClientError
 
 from .._internal.errors import MlopsError
 from .._internal.named_resource import NamedResourceProvider
@@ -24,6 +28,7 @@ class StartStopProvider(NamedResourceProvider):
 
     start_operation: ClassVar[str]
     stop_operation: ClassVar[str]
+    delete_operation: ClassVar[str]
     running_waiter: ClassVar[str]
     stopped_waiter: ClassVar[str]
 
@@ -56,3 +61,27 @@ class StartStopProvider(NamedResourceProvider):
             if status != "STOPPED":
                 return self.wait_for(self.stopped_waiter, name, deadline, first=found).response
         return found
+
+    def stop_and_delete(self, name: str, props: Mapping[str, Any], deadline: Deadline) -> None:
+        """Stop the resource if it runs, then delete it; gone already is deleted.
+
+        The status the state last saw says which call comes first, so a delete describes nothing beforehand. Where
+        the state is out of date (stopped or started outside Pulumi), the service refuses that call; the resource is
+        then described and stopped as it is, and deleted.
+        """
+        key = {self.name_key: name}
+        try:
+            if props.get("status") in ACTIVE:
+                self.call(self.stop_operation, **key)
+                progress(f"{self.subject(name)}: stopping")
+                self.wait_for(self.stopped_waiter, name, deadline)
+            self.call(self.delete_operation, **key)
+            return
+        except ClientError as exc:
+            if self.service.is_not_found(exc.operation_name, exc):
+                return
+        found = self.find(name)
+        if found is None:
+            return
+        self.converge(name, "STOPPED", deadline, found=found)
+        self.call_unless_gone(self.delete_operation, **key)

@@ -16,10 +16,6 @@ def _path(expected: str, state: str) -> dict[str, Any]:
     return {"matcher": "path", "argument": "Status", "expected": expected, "state": state}
 
 
-def _missing(state: str) -> dict[str, Any]:
-    return {"matcher": "error", "expected": "ResourceNotFoundException", "state": state}
-
-
 DEFINITIONS: dict[str, dict[str, Any]] = {
     "IngestionCompleted": {
         "operation": "DescribeDataIngestionJob", "delay": 0, "maxAttempts": 0,
@@ -74,18 +70,6 @@ DEFINITIONS: dict[str, dict[str, Any]] = {
         "description": "stop", "typicalSeconds": 30,
         "acceptors": [_path("STOPPED", "success"), _path("STOPPING", "retry"), _path("RUNNING", "retry"),
                       _path("PENDING", "retry")],
-    },
-    "RetrainingSchedulerDeleted": {
-        "operation": "DescribeRetrainingScheduler", "delay": 0, "maxAttempts": 0,
-        "description": "deletion", "typicalSeconds": 10,
-        "acceptors": [_missing("success"), _path("STOPPED", "retry"), _path("STOPPING", "retry"),
-                      _path("RUNNING", "retry"), _path("PENDING", "retry")],
-    },
-    "SchedulerDeleted": {
-        "operation": "DescribeInferenceScheduler", "delay": 0, "maxAttempts": 0,
-        "description": "deletion", "typicalSeconds": 10,
-        "acceptors": [_missing("success"), _path("STOPPED", "retry"), _path("STOPPING", "retry"),
-                      _path("RUNNING", "retry"), _path("PENDING", "retry")],
     },
 }
 

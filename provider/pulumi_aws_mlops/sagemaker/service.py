@@ -2,7 +2,8 @@
 
 SageMaker takes no ClientToken for inference experiments or recommendations jobs, so a create that
 was interrupted is recognised by the owner tag this stack resource puts on what it creates: the
-next run describes the name first and adopts what it finds only when the tag matches.
+next run's Create answers that the name is in use, and the provider adopts what it finds under the name only
+when the tag matches.
 
 SageMaker is eventually consistent. Its CloudFormation handlers for feature groups, domains, apps and
 spaces keep polling when Describe answers ResourceNotFound right after a Create, and

@@ -85,15 +85,40 @@ def test_new_model_replaces_delete_first(emulator: Emulator, model: str) -> None
     assert "model_name" in diff.replaces and diff.delete_before_replace is True
 
 
-def test_delete_stops_then_deletes_and_waits(emulator: Emulator, model: str) -> None:
+def test_delete_stops_then_deletes_without_describing_first(emulator: Emulator, model: str) -> None:
     provider = InferenceSchedulerProvider()
     id_, outs = create(provider, scheduler_inputs(model))
     emulator.calls.clear()
     provider.delete(id_, outs)
+    calls = emulator.operations()
+    assert calls[0] == "StopInferenceScheduler", "the state says it runs: the stop comes first"
+    assert calls[-1] == "DeleteInferenceScheduler", "deleted at once: nothing to wait for"
     assert mutations(emulator) == ["StopInferenceScheduler", "DeleteInferenceScheduler"]
     assert provider.read(id_, outs).id is None
     ModelProvider().delete(model, {})
     assert mutations(emulator)[-1] == "DeleteModel"
+
+
+@pytest.mark.parametrize(("declared", "out_of_band", "expected"), [
+    ("RUNNING", "stop", ["DeleteInferenceScheduler"]),
+    ("STOPPED", "start", ["StopInferenceScheduler", "DeleteInferenceScheduler"]),
+    ("RUNNING", "delete", []),
+    ("STOPPED", "delete", []),
+])
+def test_delete_with_a_state_out_of_date_acts_on_what_the_scheduler_is(
+        emulator: Emulator, model: str, declared: str, out_of_band: str, expected: list[str]) -> None:
+    provider = InferenceSchedulerProvider()
+    id_, outs = create(provider, scheduler_inputs(model, desired_state=declared))
+    lookout = boto3.client("lookoutequipment", region_name="us-east-1")
+    if out_of_band == "delete" and declared == "RUNNING":
+        lookout.stop_inference_scheduler(InferenceSchedulerName=id_)
+        emulator.clock.advance(120)
+    getattr(lookout, f"{out_of_band}_inference_scheduler")(InferenceSchedulerName=id_)
+    emulator.clock.advance(120)
+    emulator.calls.clear()
+    provider.delete(id_, outs)
+    assert mutations(emulator) == expected
+    assert provider.read(id_, outs).id is None
 
 
 def test_executions_recorded_while_running(emulator: Emulator, model: str) -> None:

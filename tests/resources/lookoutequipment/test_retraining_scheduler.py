@@ -143,6 +143,18 @@ def test_delete_stops_then_deletes_and_the_model_can_go(emulator: Emulator, mode
     assert mutations(emulator)[-1] == "DeleteModel"
 
 
+def test_delete_of_one_started_outside_pulumi_stops_it_first(emulator: Emulator, model: str) -> None:
+    provider = RetrainingSchedulerProvider()
+    id_, outs = create(provider, retraining_inputs(model, desired_state="STOPPED"))
+    boto3.client("lookoutequipment", region_name="us-east-1").start_retraining_scheduler(ModelName=id_)
+    emulator.clock.advance(120)
+    emulator.calls.clear()
+    provider.delete(id_, outs)
+    assert emulator.operations()[0] == "DeleteRetrainingScheduler", "the state says it is stopped: delete first"
+    assert mutations(emulator) == ["StopRetrainingScheduler", "DeleteRetrainingScheduler"]
+    assert provider.read(id_, outs).id is None
+
+
 def test_import_rebuilds_every_input(emulator: Emulator, model: str) -> None:
     provider = RetrainingSchedulerProvider()
     id_, _ = create(provider, retraining_inputs(model, promote_mode="MANUAL", lookback_window="P360D"))
@@ -155,7 +167,7 @@ def test_a_start_past_its_deadline_names_the_timeout_to_raise(emulator: Emulator
     with pytest.raises(WaitTimeoutError, match="timeouts=\\{'create': '20s'\\}"):
         create(RetrainingSchedulerProvider(), retraining_inputs(model, timeouts={"create": "10s"}))
     _, outs = create(RetrainingSchedulerProvider(), retraining_inputs(model))
-    assert outs["status"] == "RUNNING" and emulator.count("CreateRetrainingScheduler") == 1
+    assert outs["status"] == "RUNNING" and emulator.count("CreateRetrainingScheduler", succeeded=True) == 1
 
 
 def test_retrainings_add_versions_the_model_reports_and_managed_promotes(emulator: Emulator, model: str) -> None:

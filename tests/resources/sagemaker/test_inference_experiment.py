@@ -272,7 +272,7 @@ def test_an_interrupted_create_is_adopted(emulator: Emulator) -> None:
     inputs = checked(provider, experiment_inputs())
     sagemaker().create_inference_experiment(**owned_request(inputs, owner_token(inputs[NAME_SEED_KEY])))
     outs = provider.create(inputs).outs
-    assert emulator.count("CreateInferenceExperiment") == 1, "adopted, never created twice"
+    assert emulator.count("CreateInferenceExperiment", succeeded=True) == 1, "adopted, never created twice"
     assert outs["status"] == "Running"
 
 
@@ -282,7 +282,7 @@ def test_a_foreign_experiment_with_the_same_name_is_refused(emulator: Emulator) 
     sagemaker().create_inference_experiment(**owned_request(inputs, owner=None))
     with pytest.raises(OwnershipError, match="already exists and was not created by this stack resource"):
         provider.create(inputs)
-    assert emulator.count("CreateInferenceExperiment") == 1
+    assert emulator.count("CreateInferenceExperiment", succeeded=True) == 1
 
 
 def test_a_failed_start_says_why_and_leaves_nothing(emulator: Emulator) -> None:

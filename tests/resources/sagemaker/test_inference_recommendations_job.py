@@ -223,7 +223,7 @@ def test_an_interrupted_create_is_adopted_and_its_wait_resumed(emulator: Emulato
     inputs = checked(provider, job_inputs())
     create_through_boto3(inputs, [{"Key": OWNER_TAG_KEY, "Value": owner_token(inputs[NAME_SEED_KEY])}])
     outs = provider.create(inputs).outs
-    assert emulator.count("CreateInferenceRecommendationsJob") == 1, "adopted, never started twice"
+    assert emulator.count("CreateInferenceRecommendationsJob", succeeded=True) == 1, "adopted, never started twice"
     assert outs["status"] == "COMPLETED" and outs["recommendations"]
 
 
@@ -233,7 +233,7 @@ def test_a_foreign_job_with_the_same_name_is_refused(emulator: Emulator) -> None
     create_through_boto3(inputs, [{"Key": OWNER_TAG_KEY, "Value": "someone-else"}])
     with pytest.raises(OwnershipError, match="already exists and belongs to another stack resource"):
         provider.create(inputs)
-    assert emulator.count("CreateInferenceRecommendationsJob") == 1
+    assert emulator.count("CreateInferenceRecommendationsJob", succeeded=True) == 1
 
 
 def test_a_named_job_cannot_take_new_inputs(emulator: Emulator) -> None:
@@ -241,4 +241,4 @@ def test_a_named_job_cannot_take_new_inputs(emulator: Emulator) -> None:
     create(provider, job_inputs(job_name="churn-sizing"))
     with pytest.raises(MlopsError, match=r"already exists with other job_description.*leave job_name unset"):
         create(provider, job_inputs(job_name="churn-sizing", job_description="second try"))
-    assert emulator.count("CreateInferenceRecommendationsJob") == 1
+    assert emulator.count("CreateInferenceRecommendationsJob", succeeded=True) == 1
