@@ -4,16 +4,22 @@ was kept once still compare."""
 
 from __future__ import annotations
 
+import base64
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
+import dill
 import pytest
+from pulumi.dynamic.dynamic import serialize_provider
 from pydantic import PlainValidator, ValidationInfo
 
+from pulumi_aws_mlops import lookoutequipment, sagemaker
 from pulumi_aws_mlops._internal.fields import IMMUTABLE, UPDATABLE, Input, ResourceInputs
 from pulumi_aws_mlops._internal.inputs import UNKNOWN, json_document, judged_before
 from pulumi_aws_mlops._internal.provider import DIGESTS_KEY, BaseProvider
 
+FIXTURES = Path(__file__).parents[1] / "e2e" / "fixtures"
 judged: list[Any] = []
 
 
@@ -104,3 +110,39 @@ def test_check_does_not_judge_again_the_document_it_judged_last_time() -> None:
 def test_an_input_kept_once_must_be_read_back() -> None:
     with pytest.raises(ValueError, match="must be read back"):
         Input(create=True, read_back=False, once=True)
+
+
+# -- the provider, which the SDK pickles into the inputs and the outputs of every resource -------------------------------
+def every_exported_provider() -> list[type[BaseProvider]]:
+    return [getattr(package, name) for package in (lookoutequipment, sagemaker)
+            for name in package.__all__ if name.endswith("Provider")]
+
+
+@pytest.mark.parametrize("provider_class", every_exported_provider(), ids=lambda c: c.__name__)
+def test_a_provider_is_pickled_as_its_resource_type_and_comes_back_as_such(provider_class: type[BaseProvider]) -> None:
+    raw = base64.b64decode(serialize_provider(provider_class()))
+    assert provider_class.__module__.encode() not in raw, "a call with its resource type, not its class's module path"
+    assert type(dill.loads(raw)) is provider_class
+
+
+def test_resource_types_are_unique_across_packages() -> None:
+    names = [c.__name__ for c in every_exported_provider()]
+    assert len(names) == len(set(names))
+
+
+def test_a_provider_pickled_by_an_earlier_release_still_comes_back() -> None:
+    fixture = json.loads((FIXTURES / "lookout-equipment-state-32f10a3.json").read_text())
+    for resource in fixture["deployment"]["resources"]:
+        if resource["type"].startswith("pulumi-python:dynamic/"):
+            old = resource["outputs"]["__provider"]
+            assert len(old) > 100, "the earlier release pickled the class by its module path"
+            assert type(dill.loads(base64.b64decode(old))).__name__ == resource["type"].rsplit(":", 1)[1] + "Provider"
+
+
+def test_a_subclass_of_a_provider_pickles_as_itself() -> None:
+    pickled = serialize_provider(QuickDatasetProvider())
+    assert type(dill.loads(base64.b64decode(pickled))) is QuickDatasetProvider
+
+
+class QuickDatasetProvider(lookoutequipment.DatasetProvider):
+    """What a test (or a user) derives from a provider: not a resource type of the package."""

@@ -10,11 +10,12 @@ create/update/delete.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import re
 from collections.abc import Mapping
 from functools import cache
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, SupportsIndex
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -42,6 +43,8 @@ DIGESTS_KEY = "__digests"
 PRIVATE_KEYS = frozenset({PROVIDER_KEY, NAME_SEED_KEY, DIGESTS_KEY})
 # 64 bits of SHA-256: the chance that a change goes unnoticed is 2^-64, in a few bytes of state.
 DIGEST_LENGTH = 16
+# The packages whose public names hold each resource type's provider, as `<resource type>Provider`.
+RESOURCE_PACKAGES = ("lookoutequipment", "sagemaker")
 
 
 class BaseProvider(ResourceProvider):
@@ -78,6 +81,21 @@ class BaseProvider(ResourceProvider):
     def __getstate__(self) -> dict[str, Any]:
         # Settings belong to the host process that configured them, never to the pickled provider.
         return {}
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
+        # The SDK pickles the provider into the state twice per resource (inputs and outputs): as a call of
+        # `pulumi_aws_mlops.provider` with the resource type it takes 80 bytes of base64, where its class's module
+        # path took 112. Any other subclass (a test's) pickles as usual.
+        resource_type = type(self).__name__.removesuffix("Provider")
+        try:
+            exported = provider_class(resource_type) is type(self)
+        except LookupError:
+            exported = False
+        if not exported:
+            return super().__reduce_ex__(protocol)
+        import pulumi_aws_mlops
+
+        return pulumi_aws_mlops.provider, (resource_type,)
 
     # -- the declared fields -----------------------------------------------------------------------
     @property
@@ -210,8 +228,9 @@ class BaseProvider(ResourceProvider):
         return f"{self.kind} '{name}'"
 
     def carried_inputs(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        """Inputs AWS does not report (deadlines, stop settings, the name seed): kept from the last known state."""
-        local = self.fields.names - self.fields.read_back | {NAME_SEED_KEY}
+        """Inputs AWS does not report (deadlines, stop settings): kept from the last known state. The name seed is
+        not among them: the program sets it on every run, and the outputs need not keep it."""
+        local = self.fields.names - self.fields.read_back
         return {key: props[key] for key in local if props.get(key) is not None}
 
     # -- what the state keeps -------------------------------------------------------------------------
@@ -247,7 +266,9 @@ class BaseProvider(ResourceProvider):
             warning(f"{self.subject(id_)} no longer exists (deleted outside Pulumi); removing it from the stack")
             return ReadResult(None, {})
         outputs.update(self.carried_inputs(props))
-        inputs = {k: v for k, v in outputs.items() if k in self.args_model.model_fields or k == NAME_SEED_KEY}
+        inputs = {k: v for k, v in outputs.items() if k in self.args_model.model_fields}
+        if props.get(NAME_SEED_KEY):  # outputs written before they stopped keeping it
+            inputs[NAME_SEED_KEY] = props[NAME_SEED_KEY]
         return ReadResult(id_, self.stored_outputs(outputs), inputs)
 
 
@@ -267,3 +288,13 @@ def _field_adapter(model: type[BaseModel], key: str) -> TypeAdapter[Any]:
     # Keep the field's validators (JSON-document parsing, AWS constraints) so normalization matches validation.
     annotation: Any = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
     return TypeAdapter(annotation)
+
+
+def provider_class(resource_type: str) -> type[BaseProvider]:
+    """The provider class of a resource type ("Dataset"), from the package that exports it."""
+    for package in RESOURCE_PACKAGES:
+        module = importlib.import_module(f"pulumi_aws_mlops.{package}")
+        if f"{resource_type}Provider" in module.__all__:
+            found: type[BaseProvider] = getattr(module, f"{resource_type}Provider")
+            return found
+    raise LookupError(f"no resource type {resource_type!r} in {', '.join(RESOURCE_PACKAGES)}")

@@ -36,6 +36,20 @@ def test_create_ingests_and_reports(emulator: Emulator) -> None:
     assert outs["tags"] is None
 
 
+def test_the_ingestion_summaries_say_only_what_went_wrong(emulator: Emulator) -> None:
+    _, outs = create(DatasetProvider(), dataset_inputs())
+    described = lookout().describe_dataset(DatasetName=outs["dataset_name"])  # type: ignore[attr-defined]
+    service = described["DataQualitySummary"]
+    assert service["InvalidSensorData"]["TotalNumberOfInvalidValues"] == 0, "the service lists clean categories too"
+    missing = service["MissingSensorData"]
+    assert outs["data_quality_summary"] == {"missing_sensor_data": {
+        "affected_sensor_count": missing["AffectedSensorCount"],
+        "total_number_of_missing_values": missing["TotalNumberOfMissingValues"]}}, "only the problems it found"
+    assert described["IngestedFilesSummary"]["DiscardedFiles"] == []
+    assert outs["ingested_files_summary"] == {"total_number_of_files": len(PUMP.files()),
+                                              "ingested_number_of_files": len(PUMP.files())}
+
+
 def test_refresh_of_unchanged_dataset_shows_no_diff(emulator: Emulator) -> None:
     provider = DatasetProvider()
     id_, outs = create(provider, dataset_inputs(tags={"team": "reliability"}))
