@@ -9,8 +9,9 @@
 - The state of the 100-dataset stack, per dataset: what the resource keeps (its inputs and outputs, goal < 2 KB) and
   what the engine adds to each entry (the SDK's stackTrace and sourcePosition, URNs, dependencies), reported apart.
 
-Rounds alternate between the two sides of each ratio and the ratio of medians is reported with its spread (the
-lowest and highest ratio of a round's pair), so a noisy machine shows as spread rather than as a wrong figure. The
+Rounds alternate between the two sides of each ratio, and the median of the rounds' ratios is reported with its
+spread (the lowest and highest ratio of a round's pair), so a noisy machine shows as spread rather than as a wrong
+figure. The
 previews are timed twice: wall time (what a user waits) and the CPU time of every process of the command (the CLI, the
 language host, the program, the provider host), which another process's load hardly changes.
 """
@@ -277,7 +278,7 @@ def main() -> list[tuple[str, bool]]:
         default = trainings(folder, None)
 
     def figure(measured: Ratio) -> str:
-        return f"{measured.left.median:.2f} s / {measured.right.median:.2f} s = {measured.text()}"
+        return f"{measured.left.median:.2f} s / {measured.right.median:.2f} s (medians): {measured.text()}"
 
     table(f"Through the real Pulumi CLI (emulator server; medians of {PREVIEW_ROUNDS} alternating rounds for the "
           f"previews, {ROUNDS} for the trainings; {machine()}; load {load()})", [

@@ -6,6 +6,7 @@ import dataclasses
 import random
 from typing import Any
 
+import jmespath
 import pytest
 from botocore.exceptions import ClientError
 
@@ -228,3 +229,12 @@ def test_a_waiter_decides_every_answer_as_botocore_s_acceptors_do(waiter: waitin
     for response in _responses(waiter):
         botocore_state = next((a.state for a in waiter.config.acceptors if a.matcher_func(response)), None)
         assert waiter.read(response)[0] == botocore_state, response
+
+
+@pytest.mark.parametrize("expression", ["Status", "ModelVersion.Status", "A.B.C"])
+@pytest.mark.parametrize("response", [
+    {}, {"Status": "RUNNING"}, {"Status": None}, {"ModelVersion": {"Status": "SUCCESS"}}, {"ModelVersion": "x"},
+    {"ModelVersion": ["Status"]}, {"A": {"B": {"C": 0}}}, {"A": {"B": None}}, {"A": {"B": {"C": [1]}}},
+])
+def test_a_field_path_is_searched_as_jmespath_searches_it(expression: str, response: dict[str, Any]) -> None:
+    assert waiting._search(expression)(response) == jmespath.search(expression, response)

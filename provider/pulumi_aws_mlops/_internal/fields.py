@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
+from types import MappingProxyType
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict
@@ -88,42 +89,43 @@ class ResourceInputs(BaseModel):
 
 @dataclass(frozen=True)
 class Fields:
-    """What a resource's input model declares, by field name."""
+    """What a resource's input model declares, by field name (each view built once: `fields_of` makes one per model)."""
 
     inputs: Mapping[str, Input]
 
-    @property
+    @cached_property
     def names(self) -> frozenset[str]:
         return frozenset(self.inputs)
 
-    @property
+    @cached_property
     def replace_keys(self) -> frozenset[str]:
         return frozenset(key for key, spec in self.inputs.items() if spec.replaces)
 
-    @property
-    def create_members(self) -> dict[str, str]:
+    @cached_property
+    def create_members(self) -> Mapping[str, str]:
         """{input: member of the Create request}."""
-        return {key: spec.member or to_pascal(key) for key, spec in self.inputs.items() if spec.create}
+        return MappingProxyType({key: spec.member or to_pascal(key) for key, spec in self.inputs.items() if spec.create})
 
-    @property
-    def update_members(self) -> dict[str, str]:
+    @cached_property
+    def update_members(self) -> Mapping[str, str]:
         """{input: member of the Update request}."""
-        return {key: spec.member or to_pascal(key) for key, spec in self.inputs.items() if spec.update}
+        return MappingProxyType({key: spec.member or to_pascal(key) for key, spec in self.inputs.items() if spec.update})
 
-    @property
+    @cached_property
     def read_back(self) -> frozenset[str]:
         """The inputs describe reports; the others are carried over from the state."""
         return frozenset(key for key, spec in self.inputs.items() if spec.read_back)
 
-    @property
+    @cached_property
     def unmanaged_when_unset(self) -> frozenset[str]:
         return frozenset(key for key, spec in self.inputs.items() if spec.unmanaged_when_unset)
 
-    @property
-    def diff_forms(self) -> dict[str, Callable[[Any], Any]]:
-        return {key: spec.diff_form for key, spec in self.inputs.items() if spec.diff_form is not None}
+    @cached_property
+    def diff_forms(self) -> Mapping[str, Callable[[Any], Any]]:
+        return MappingProxyType(
+            {key: spec.diff_form for key, spec in self.inputs.items() if spec.diff_form is not None})
 
-    @property
+    @cached_property
     def once(self) -> frozenset[str]:
         """The inputs the state keeps among the inputs only; the outputs hold their digests."""
         return frozenset(key for key, spec in self.inputs.items() if spec.once)

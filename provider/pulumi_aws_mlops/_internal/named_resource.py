@@ -18,6 +18,7 @@ import dataclasses
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import cache
 from typing import Any, ClassVar, Literal, NamedTuple
 
 from botocore import xform_name
@@ -48,6 +49,8 @@ class Created(NamedTuple):
     took_over: bool = False
 
 
+_pascal = cache(to_pascal)
+
 # What was learnt a moment ago and stands in for a call (see `known`), per thread: the provider host serves many
 # resources at once with one provider object.
 _known = threading.local()
@@ -65,7 +68,7 @@ class NamedResourceProvider(BaseProvider):
     @property
     def name_key(self) -> str:
         """The request (and describe) member holding the name: the name input in PascalCase."""
-        return to_pascal(self.name_field)
+        return _pascal(self.name_field)
 
     # -- calls ----------------------------------------------------------------------------------------
     def call(self, operation: str, **params: Any) -> dict[str, Any]:

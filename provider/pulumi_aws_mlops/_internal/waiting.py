@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -99,26 +100,20 @@ class Waiter:
         arguments = {a.argument for a in self.acceptors if a.matcher == "path"}
         if self.status_path:
             arguments.add(self.status_path)
-        return {argument: jmespath.compile(argument).search for argument in arguments}
+        return {argument: _search(argument) for argument in arguments}
 
     def read(self, response: Mapping[str, Any]) -> tuple[str | None, str | None]:
         """The state of the first acceptor that matches `response` (None when none does) and the status it reports.
 
-        botocore's semantics and order; `path` acceptors on one expression (as a status read by each) search the
-        response once between them, where botocore's matchers search it once each.
+        botocore's semantics and order; the `path` acceptors on one expression (and the status) search the response
+        once between them, where botocore's matchers search it once each.
         """
         if "Error" in response:
             return next((str(a.state) for a in self.acceptors if a.matcher_func(response)), None), None
-        values: dict[str, Any] = {}
-
-        def value(argument: str) -> Any:
-            if argument not in values:
-                values[argument] = self.searches[argument](response)
-            return values[argument]
-
+        values = {argument: search(response) for argument, search in self.searches.items()}
         state = next((str(a.state) for a in self.acceptors
-                      if (value(a.argument) == a.expected if a.matcher == "path" else a.matcher_func(response))), None)
-        status = value(self.status_path) if self.status_path else None
+                      if (values[a.argument] == a.expected if a.matcher == "path" else a.matcher_func(response))), None)
+        status = values[self.status_path] if self.status_path else None
         return state, str(status) if status is not None else None
 
     @property
@@ -129,6 +124,27 @@ class Waiter:
     def expected_states(self) -> tuple[str, ...]:
         """The statuses that end the wait successfully (none when it waits for the resource to be gone)."""
         return tuple(str(a.expected) for a in self.acceptors if a.state == "success" and a.matcher == "path")
+
+
+# A jmespath expression that only names fields (`Status`, `ModelVersion.Status`) is a chain of lookups.
+_FIELD_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+def _search(expression: str) -> Callable[[Mapping[str, Any]], Any]:
+    """The expression's search: a field path as the lookups jmespath makes of it (None where a field is missing or
+    its parent is not an object), which saves jmespath's interpreter on every poll; anything else by jmespath."""
+    if not _FIELD_PATH.fullmatch(expression):
+        return jmespath.compile(expression).search
+    keys = expression.split(".")
+
+    def lookup(value: Any) -> Any:
+        for key in keys:
+            if not isinstance(value, Mapping):
+                return None
+            value = value.get(key)
+        return value
+
+    return lookup
 
 
 def load_waiters(
