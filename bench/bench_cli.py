@@ -11,9 +11,8 @@
 
 Rounds alternate between the two sides of each ratio, and the median of the rounds' ratios is reported with its
 spread (the lowest and highest ratio of a round's pair), so a noisy machine shows as spread rather than as a wrong
-figure. The
-previews are timed twice: wall time (what a user waits) and the CPU time of every process of the command (the CLI, the
-language host, the program, the provider host), which another process's load hardly changes.
+figure. The previews are timed twice: wall time (what a user waits) and the CPU time of every process of the command
+(the CLI, the language host, the program, the provider host), which another process's load hardly changes.
 """
 
 from __future__ import annotations

@@ -128,9 +128,6 @@ class InferenceSchedulerProvider(StartStopProvider):
         # Its tags are the declared ones: synced above when they changed, as they were set when they did not.
         return UpdateResult(self.outputs(id_, news, described, tags_known=True))
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self.stop_and_delete(id_, props, self.deadline(props, "delete"))
-
     def observe(self, name: str, props: Mapping[str, Any]) -> dict[str, Any] | None:
         found = self.find(name)
         if found is None:

@@ -151,9 +151,6 @@ class RetrainingSchedulerProvider(StartStopProvider):
         self.converge(id_, args.desired_state, deadline)
         return UpdateResult(self.outputs(id_, news))
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self.stop_and_delete(id_, props, self.deadline(props, "delete"))
-
     def observe(self, name: str, props: Mapping[str, Any]) -> dict[str, Any] | None:
         found = self.find(name)
         if found is None:

@@ -9,7 +9,6 @@ statuses have no DELETING, and AWS's own samples delete a stopped scheduler with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 from botocore.exceptions import ClientError
@@ -24,7 +23,8 @@ ACTIVE = frozenset({"PENDING", "RUNNING"})
 
 
 class StartStopProvider(NamedResourceProvider):
-    """A provider whose resource runs or stops: `converge` brings it to the desired state and waits."""
+    """A provider whose resource runs or stops: `converge` brings it to the desired state and waits, `delete` stops
+    it if it runs and deletes it."""
 
     start_operation: ClassVar[str]
     stop_operation: ClassVar[str]
@@ -62,26 +62,27 @@ class StartStopProvider(NamedResourceProvider):
                 return self.wait_for(self.stopped_waiter, name, deadline, first=found).response
         return found
 
-    def stop_and_delete(self, name: str, props: Mapping[str, Any], deadline: Deadline) -> None:
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Stop the resource if it runs, then delete it; gone already is deleted.
 
         The status the state last saw says which call comes first, so a delete describes nothing beforehand. Where
         the state is out of date (stopped or started outside Pulumi), the service refuses that call; the resource is
         then described and stopped as it is, and deleted.
         """
-        key = {self.name_key: name}
+        deadline = self.deadline(props, "delete")
+        key = {self.name_key: id_}
         try:
             if props.get("status") in ACTIVE:
                 self.call(self.stop_operation, **key)
-                progress(f"{self.subject(name)}: stopping")
-                self.wait_for(self.stopped_waiter, name, deadline)
+                progress(f"{self.subject(id_)}: stopping")
+                self.wait_for(self.stopped_waiter, id_, deadline)
             self.call(self.delete_operation, **key)
             return
         except ClientError as exc:
             if self.service.is_not_found(exc.operation_name, exc):
                 return
-        found = self.find(name)
+        found = self.find(id_)
         if found is None:
             return
-        self.converge(name, "STOPPED", deadline, found=found)
+        self.converge(id_, "STOPPED", deadline, found=found)
         self.call_unless_gone(self.delete_operation, **key)
